@@ -1,0 +1,1 @@
+"""Helpers for the Small Language Models course."""
