@@ -9,7 +9,7 @@ import torch
 from helpers import memory, metrics, models, profiles, selfcheck, timing
 from helpers.runner import format_table, notebook_names
 
-DOCTESTED = ["helpers.profiles", "helpers.memory", "helpers.timing", "helpers.metrics", "helpers.selfcheck",
+DOCTESTED = ["helpers.training", "helpers.profiles", "helpers.memory", "helpers.timing", "helpers.metrics", "helpers.selfcheck",
              "helpers.models", "helpers.plots", "helpers.runner"]
 
 
