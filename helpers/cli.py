@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from helpers.runner import REPO, run_course
 
@@ -43,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("grade", help="autograde a class's submissions (see grading/README.md)", add_help=False)
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    # nbgrader and jupyter call console scripts (alembic, jupyter) by name: put this environment's bin first.
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     if argv and argv[0] in ("release", "grade"):
         if argv[0] == "release":
             from grading.release import main as release_main
