@@ -5,7 +5,7 @@
 
 Writes
     datasets/stories/train.txt.gz, valid.txt.gz   one story per line, UTF-8, gzip (mtime 0, so bytes are stable)
-    datasets/stories/SHA256SUMS                   SHA-256 of the *uncompressed* text of each split
+    datasets/stories/SHA256SUMS.json              SHA-256 of the *uncompressed* text of each split
     datasets/tokenizer/                           tokenizer.json + tokenizer_config.json + special_tokens_map.json
 
 The stories are written by seeded templates over a combinatorial grammar (TinyStories-like register: a child
@@ -586,7 +586,7 @@ def train_tokenizer(train: list[str], out_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true", help="regenerate in memory and compare with SHA256SUMS")
+    ap.add_argument("--check", action="store_true", help="regenerate in memory and compare with SHA256SUMS.json")
     ap.add_argument("--no-tokenizer", action="store_true", help="only write the corpus")
     args = ap.parse_args(argv)
     splits = corpus()

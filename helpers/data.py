@@ -49,7 +49,7 @@ def load_stories(split: str = "train", profile: str = "local") -> list[str]:
 
     Used in: 02 downcasting, 06 distillation, 07 LoRA (through helpers.lm).
     >>> stories = load_stories("valid")
-    >>> len(stories) > 100, stories[0][:4].isalpha()
+    >>> len(stories) > 100, isinstance(stories[0], str)
     (True, True)
     """
     split = {"validation": "valid", "test": "valid"}.get(split, split)
@@ -68,3 +68,153 @@ def _hub_load(name: str, *args, **kwargs):
         raise ImportError("The hub profile of helpers.data needs the Hugging Face `datasets` library: "
                           "pip install datasets  (or use profile='local')") from exc
     return datasets.load_dataset(name, *args, **kwargs)
+
+
+# --------------------------------------------------------------------------- sentence sets
+SPLITS = ("train", "test")
+
+
+@lru_cache(maxsize=16)
+def _jsonl(relpath: str) -> tuple[dict, ...]:
+    path = SENTENCES_DIR / relpath
+    if not path.is_file():
+        raise _missing(path)
+    with open(path, encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh if line.strip())
+
+
+def _rows(relpath: str) -> list[dict]:
+    return [dict(row) for row in _jsonl(relpath)]  # fresh copies: callers may mutate them
+
+
+def _check_split(split: str) -> str:
+    split = {"validation": "test", "valid": "test"}.get(split, split)
+    if split not in SPLITS:
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    return split
+
+
+def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
+    """Sentence pairs with a graded similarity score in [0, 5]: keys sentence1, sentence2, score.
+
+    Local: 640 course-generated pairs (512 train / 128 test; paraphrase 5 ... other topic 0, by construction).
+    Hub: sentence-transformers/stsb (its 0-1 scores times 5; "test" is the STS-B test split).
+
+    Used in: 09 sentence embeddings, 10 Matryoshka embeddings.
+    >>> pairs = load_similarity("test")
+    >>> sorted(pairs[0])[:3], 0 <= pairs[0]["score"] <= 5
+    (['score', 'sentence1', 'sentence2'], True)
+    """
+    split = _check_split(split)
+    if _resolve(profile) == "hub":
+        ds = _hub_load("sentence-transformers/stsb", split=split)
+        return [{"sentence1": r["sentence1"], "sentence2": r["sentence2"], "score": 5.0 * float(r["score"])}
+                for r in ds]
+    return _rows(f"similarity/{split}.jsonl")
+
+
+def load_retrieval(profile: str = "local", split: str | None = None) -> dict:
+    """A retrieval benchmark: {"passages": [{id, text}], "queries": [{id, text}], "qrels": {qid: {pid, ...}}}.
+
+    Local: 2,080 course-generated passages about made-up places (8 aspects each) and 320 queries phrased
+    differently from their passage (`split` "train" = 256 queries, "test" = 64, None = all).
+    Hub: BeIR/scifact (corpus, queries and the test qrels of BeIR/scifact-qrels; `split` is ignored).
+
+    Used in: 09 sentence embeddings, 11 vector search.
+    >>> data = load_retrieval()
+    >>> len(data["passages"]) >= 2000, all(data["qrels"][q["id"]] for q in data["queries"])
+    (True, True)
+    """
+    if _resolve(profile) == "hub":
+        corpus = _hub_load("BeIR/scifact", "corpus", split="corpus")
+        queries = _hub_load("BeIR/scifact", "queries", split="queries")
+        qrels_ds = _hub_load("BeIR/scifact-qrels", split="test")
+        qrels: dict[str, set[str]] = {}
+        for r in qrels_ds:
+            if int(r["score"]) > 0:
+                qrels.setdefault(str(r["query-id"]), set()).add(str(r["corpus-id"]))
+        passages = [{"id": str(r["_id"]), "text": (r["title"] + ". " + r["text"]).strip(". ")} for r in corpus]
+        qs = [{"id": str(r["_id"]), "text": r["text"]} for r in queries if str(r["_id"]) in qrels]
+        return {"passages": passages, "queries": qs, "qrels": qrels}
+    passages = [{"id": r["id"], "text": r["text"]} for r in _jsonl("retrieval/passages.jsonl")]
+    queries = [{"id": r["id"], "text": r["text"]} for r in _jsonl("retrieval/queries.jsonl")
+               if split is None or r["split"] == _check_split(split)]
+    wanted = {q["id"] for q in queries}
+    qrels = {}
+    for r in _jsonl("retrieval/qrels.jsonl"):
+        if r["query_id"] in wanted and r["score"] > 0:
+            qrels.setdefault(r["query_id"], set()).add(r["passage_id"])
+    return {"passages": passages, "queries": queries, "qrels": qrels}
+
+
+AG_NEWS_LABELS = ["world", "sports", "business", "sci/tech"]
+
+
+def load_topics(split: str = "train", profile: str = "local") -> list[dict]:
+    """Topic-labelled sentences: keys text, label (a topic name).
+
+    Local: 1,200 course-generated news-like sentences over 8 topics (sports, food, weather, technology, health,
+    travel, music, business), 960 train / 240 test. Hub: ag_news (world, sports, business, sci/tech).
+
+    Used in: 09 sentence embeddings (classification with frozen embeddings).
+    >>> rows = load_topics("test")
+    >>> sorted(rows[0]), len({r["label"] for r in rows})
+    (['label', 'text'], 8)
+    """
+    split = _check_split(split)
+    if _resolve(profile) == "hub":
+        ds = _hub_load("fancyzhx/ag_news", split=split)
+        return [{"text": r["text"], "label": AG_NEWS_LABELS[int(r["label"])]} for r in ds]
+    return _rows(f"topics/{split}.jsonl")
+
+
+def load_wic(split: str = "train", profile: str = "local") -> list[dict]:
+    """Sentences with one ambiguous word: keys sentence, word, start, end (character span), label ("word/sense").
+
+    ``row["sentence"][row["start"]:row["end"]]`` is the target word. Local: 768 course-generated sentences,
+    16 target words with 2 senses each; the test split uses context clauses never seen in train.
+    Hub: WiC (super_glue/wic, "test" = its labelled validation split). WiC labels pairs (same sense or not),
+    so each sentence's label is the group of sentences linked to it by "same sense" pairs ("word/g<k>").
+
+    Used in: 09 sentence embeddings (contextual word embeddings).
+    >>> row = load_wic("test")[0]
+    >>> row["sentence"][row["start"]:row["end"]].lower() == row["word"]
+    True
+    """
+    split = _check_split(split)
+    if _resolve(profile) == "hub":
+        try:
+            ds = _hub_load("super_glue", "wic", split="train" if split == "train" else "validation")
+        except Exception:  # newer `datasets` versions dropped script-based repos
+            ds = _hub_load("aps/super_glue", "wic", split="train" if split == "train" else "validation")
+        return _wic_pairs_to_rows(ds)
+    return _rows(f"wic/{split}.jsonl")
+
+
+def _wic_pairs_to_rows(pairs) -> list[dict]:
+    parent: dict[tuple, tuple] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    rows = {}
+    for p in pairs:
+        keys = []
+        for i in ("1", "2"):
+            key = (p[f"sentence{i}"], int(p[f"start{i}"]))
+            rows[key] = {"sentence": p[f"sentence{i}"], "word": p["word"], "start": int(p[f"start{i}"]),
+                         "end": int(p[f"end{i}"])}
+            keys.append(key)
+            find(key)
+        if int(p["label"]) == 1:
+            parent[find(keys[0])] = find(keys[1])
+    groups: dict[tuple, str] = {}
+    out = []
+    for key, row in rows.items():
+        root = find(key)
+        groups.setdefault(root, f"{row['word']}/g{len(groups)}")
+        out.append({**row, "label": groups[root]})
+    return out
