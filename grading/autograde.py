@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading.course import REPO, api, gradebook, make_root, write_config
+from grading.course import REPO, api, gradebook, make_root, write_config  # noqa: F401
 from grading.sandbox import Sandbox, child_env, kernel_config, write_kernelspec
 
 STUDENT = "student"
@@ -148,7 +148,8 @@ def _grades(root: Path, assignment: str, student: str) -> dict[str, tuple[float,
 def grade_submission(notebook: str | Path, submission: Path, *, env: dict | None = None, timeout: float = 900,
                      cell_timeout: int | None = None, memory_gb: float = 6.0, template: Path | None = None,
                      workdir: Path | None = None, student: str = STUDENT, feedback: Path | None = None,
-                     hide: list[Path] | None = None, writable: list[Path] | None = None) -> GradeResult:
+                     hide: list[Path] | None = None, writable: list[Path] | None = None,
+                     mask: Path | None = None) -> GradeResult:
     """Autograde `submission` against source `notebook` (a path, or a stem in solutions/).
 
     env: extra variables for the kernel (SLM_QUICK, SLM_OUTPUT_DIR, ...); SLM_PROFILE defaults to local.
@@ -156,6 +157,8 @@ def grade_submission(notebook: str | Path, submission: Path, *, env: dict | None
     template: a root from `prepare_template` (saves the generate step when grading many students).
     workdir: keep the course root there (its gradebook.db holds this student's grades); else a temp dir.
     feedback: write the feedback HTML (hidden tests removed) to this file.
+    hide / writable: extra paths the kernel must not see / may write; mask: a directory the kernel sees as
+    empty except for this submission's own course root (default `workdir`; the batch passes its work root).
     """
     start = time.monotonic()
     notebook = Path(notebook) if str(notebook).endswith(".ipynb") else REPO / "solutions" / f"{notebook}.ipynb"
@@ -198,7 +201,7 @@ def grade_submission(notebook: str | Path, submission: Path, *, env: dict | None
                           hide=[p for p in [REPO / "solutions", course / "source", course / "gradebook.db",
                                             course / "submitted", *(hide or [])] if p.exists()],
                           readonly=[REPO], writable=[p for p in [out_dir, *(writable or [])] if p],
-                          cpu_seconds=int(timeout) + 60)
+                          cpu_seconds=int(timeout) + 60, mask=(Path(mask or root), course))
         write_kernelspec(jupyter, sandbox)
         extra = kernel_config(sandbox, runtime)
         if cell_timeout:
@@ -230,9 +233,10 @@ def grade_submission(notebook: str | Path, submission: Path, *, env: dict | None
         result = done("graded", reason, cells)
         if feedback is not None:
             strip_hidden_tests(course / "autograded" / student / aid / f"{aid}.ipynb")
-            fb = api(course).generate_feedback(aid, student, force=True)
+            subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", aid, "--student", student,
+                            "--force"], cwd=course, env=child_env(jupyter, runtime), capture_output=True, timeout=300)
             html = course / "feedback" / student / aid / f"{aid}.html"
-            if fb["success"] and html.exists():
+            if html.exists():
                 Path(feedback).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(html, feedback)
         return result

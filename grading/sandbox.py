@@ -13,7 +13,8 @@ own `jupyter/kernels/python3/kernel.json` (found first through JUPYTER_PATH) who
   default (COURSE.md's per-notebook budget) leaves the notebooks room; torch reserves little address space.
 - `unshare -n`: a network namespace with no interfaces (no network at all). The kernel then talks to nbgrader
   over Unix sockets (`KernelManager.transport = "ipc"`, see `kernel_config`).
-- `unshare -m` + mounts: the kernel's view of `hide` paths (solutions/, the gradebook, source/, the batch's
+- `unshare -m` + mounts: the kernel sees the grading work directory (`mask`) as empty except its own course
+  root, so no other student's files or gradebook; its view of `hide` paths (solutions/, the gradebook, source/, the batch's
   output and submissions) is an empty read-only tmpfs or /dev/null, `readonly` paths (the repo) are
   read-only except `writable` ones; `setpriv --bounding-set=-all` drops every capability so student code
   cannot undo the mounts. Needs root or unprivileged user namespaces (`unshare -r`); `isolation()` probes
@@ -48,6 +49,7 @@ class Sandbox:
     readonly: list[Path] = field(default_factory=list)
     writable: list[Path] = field(default_factory=list)
     network: bool = False
+    mask: tuple[Path, Path] | None = None  # (directory shown empty, subdirectory of it kept visible and writable)
     python: str = sys.executable
 
 
@@ -65,7 +67,11 @@ def isolation() -> list[str]:
 
 
 def _mount_script(sb: Sandbox) -> str:
-    lines = ["set -e"]
+    lines = ["set -e", 'here="$(pwd)"']  # the kernel's cwd, re-entered below through the new mounts
+    if sb.mask:
+        outer, keep = (shlex.quote(str(p)) for p in sb.mask)
+        lines += [f"mount --bind {keep} /mnt", f"mount -t tmpfs -o size=64k tmpfs {outer}",  # /mnt: our namespace only
+                  f"mkdir -p {keep}", f"mount --move /mnt {keep}", f"mount -o remount,ro {outer}"]
     for p in sb.readonly:
         q = shlex.quote(str(p))
         lines.append(f"mount --bind {q} {q} && mount -o remount,bind,ro {q} {q}")
@@ -78,6 +84,7 @@ def _mount_script(sb: Sandbox) -> str:
             lines.append(f"mount -t tmpfs -o ro,size=4k,mode=555 tmpfs {q}")
         elif p.exists():
             lines.append(f"mount -o bind,ro /dev/null {q}")
+    lines.append('cd "$here"')
     lines.append('exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"')
     return "; ".join(lines)
 
