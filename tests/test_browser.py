@@ -12,7 +12,8 @@
    JupyterLab saved;
 5. clicks nbgrader's own **Validate** toolbar button (the @jupyter/nbgrader lab extension, which saves the
    notebook and POSTs to the ``validate_assignment`` server extension) and expects "Success! Your notebook passes
-   all the tests." in the "Validation Results" dialog;
+   all the tests." in the "Validation Results" dialog; then asks the same server handler to validate the blank
+   release, where every graded test cell must fail;
 6. saves screenshots: ``build/artifacts/browser-01.png`` (the executed notebook, scrolled to its outputs) and
    ``build/artifacts/browser-01-validate.png`` (the dialog).
 
@@ -32,6 +33,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -195,6 +197,14 @@ class JupyterLab:
                 time.sleep(0.5)
         raise TimeoutError(f"jupyter lab did not answer within {timeout} s:\n{self.log_text()}")
 
+    def validate(self, path: str) -> dict:
+        """POST to nbgrader's ``validate_assignment`` server extension (what the Validate button calls)."""
+        request = urllib.request.Request(f"{self.url}/assignments/validate",
+                                         data=urllib.parse.urlencode({"path": path}).encode(), method="POST",
+                                         headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=240) as r:
+            return json.loads(r.read())
+
     def log_text(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text()[-4000:]
@@ -273,6 +283,17 @@ def test_jupyterlab_runs_a_finished_release_and_validates(browser, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "browser-01-validate.png"))
         assert "Success! Your notebook passes all the tests." in body, body[:2000]
         assert outputs.count() > 5
+
+        # the same server extension on the blank release: every graded test cell must fail
+        blank = work / f"blank_{release.name}"
+        shutil.copyfile(release, blank)
+        report = lab.validate(blank.name)
+        assert report["success"], report
+        failed = "\n".join(cell["source"] for cell in report["value"].get("failed", []))
+        tests = [c.source.splitlines()[0] for c in nbformat.read(release, as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("points")]
+        assert tests and all(first in failed for first in tests), \
+            f"Validate on the blank release should fail every test cell; failed: {failed[:1500]}"
     except Exception:
         if page is not None:
             page.screenshot(path=str(ARTIFACTS / "browser-01-failure.png"))
