@@ -44,10 +44,26 @@ def _dtype_kwarg(dtype: torch.dtype) -> dict:
     return {"dtype": dtype} if (major, minor) >= (4, 56) else {"torch_dtype": dtype}
 
 
+class _quiet_loading:
+    """Silence transformers' weight-loading progress bar (stderr output costs a graded cell its points)."""
+
+    def __enter__(self):
+        from transformers.utils import logging as hf_logging
+
+        self._enabled = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
+
+    def __exit__(self, *exc):
+        from transformers.utils import logging as hf_logging
+
+        if self._enabled:
+            hf_logging.enable_progress_bar()
+
+
 def course_lm_path(size: str = "small") -> Path:
     """Folder of the shipped local checkpoint for `size` ("small" or "large").
 
-    Used in: 05 speculative decoding, 06 distillation.
+    Used in: 02 downcasting, 07 pruning, 11 speculative decoding (through load_course_lm).
     >>> course_lm_path("small").name
     'bloom-small'
     """
@@ -64,8 +80,7 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
     bigscience/bloom-1b1 for "large"; on CUDA when there is one) or "auto" (see ``helpers.profiles``).
     `device`: where to put the model; default CPU for local, CUDA (when available) for hub.
 
-    Used in: 01 parameter counting, 02 downcasting, 03 quantization, 05 speculative decoding, 06 distillation,
-    07 LoRA.
+    Used in: 02 downcasting, 07 pruning, 11 speculative decoding.
     >>> model, tok = load_course_lm("small", profile="local")
     >>> model.config.model_type, tok.eos_token
     ('bloom', '</s>')
@@ -77,7 +92,8 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
     resolved = _resolve(profile)
     if resolved == "hub":
         name = HUB_LMS[size]
-        model = BloomForCausalLM.from_pretrained(name, **_dtype_kwarg(dtype))
+        with _quiet_loading():
+            model = BloomForCausalLM.from_pretrained(name, **_dtype_kwarg(dtype))
         tokenizer = AutoTokenizer.from_pretrained(name)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     elif resolved == "local":
@@ -88,7 +104,8 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
                 f"The course checkpoint {path} is missing {', '.join(missing)}. Regenerate it with:\n"
                 + RETRAIN_HINT.format(size=size))
         # Weights are stored in float32; `dtype` casts on load (bfloat16/float16 for the downcasting lessons).
-        model = BloomForCausalLM.from_pretrained(path, **_dtype_kwarg(dtype))
+        with _quiet_loading():
+            model = BloomForCausalLM.from_pretrained(path, **_dtype_kwarg(dtype))
         tokenizer = AutoTokenizer.from_pretrained(path)
         device = device or "cpu"
     else:
@@ -105,7 +122,7 @@ _STREAM_CACHE: dict[tuple, torch.Tensor] = {}
 def token_stream(tokenizer, texts: list[str]) -> torch.Tensor:
     """All `texts` tokenized and concatenated, each followed by the EOS token (1-D LongTensor).
 
-    Used in: 06 distillation, 07 LoRA, 08 mixture of experts.
+    Used in: 07 pruning, 10 mixture of experts (through lm_batches and perplexity).
     """
     enc = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
     eos = tokenizer.eos_token_id
@@ -132,7 +149,7 @@ def lm_batches(tokenizer, split: str = "train", *, seq_len: int = 128, batch_siz
 
     Deterministic for a given `seed`. Feed them as ``model(input_ids=b, labels=b)``.
 
-    Used in: 06 distillation, 07 LoRA, 08 mixture of experts.
+    Used in: 07 pruning (calibration, recovery fine-tuning), 10 mixture of experts (training).
     >>> _, tok = load_course_lm("small", profile="local")
     >>> next(lm_batches(tok, seq_len=32, batch_size=4)).shape
     torch.Size([4, 32])
@@ -157,7 +174,7 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
     non-overlapping windows of `seq_len`; every token after the first of each window is scored.
     Deterministic (no sampling, no dropout: the model is put in eval mode).
 
-    Used in: 02 downcasting, 03 quantization, 04 pruning, 06 distillation, 07 LoRA.
+    Used in: 02 downcasting, 07 pruning, 10 mixture of experts.
     >>> model, tok = load_course_lm("small", profile="local")
     >>> round(perplexity(model, tok, max_tokens=2_000), 1) > 1.0
     True
@@ -200,7 +217,7 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
 def generate_text(model, tokenizer, prompt: str, max_new_tokens: int = 40) -> str:
     """Greedy continuation of `prompt` (prompt included in the returned text).
 
-    Used in: 01 parameter counting, 02 downcasting, 05 speculative decoding.
+    Used in: 02 downcasting.
     >>> model, tok = load_course_lm("small", profile="local")
     >>> generate_text(model, tok, "Once upon a time", max_new_tokens=5).startswith("Once upon a time")
     True

@@ -478,7 +478,8 @@ WIC_FRAMES = ["{N} talked about the {w} {c}.", "We all noticed the {w} {c}.", "N
 WIC_ADJ_FRAMES = ["{N} talked about the {w} {c}.", "It was a {w} {c}.", "Nobody expected such a {w} {c}.",
                   "{N} described the {w} {c}.", "We all agreed it was a {w} {c}.", "Have you ever seen a {w} {c}?",
                   "Later that day, {N} mentioned the {w} {c}.", "The story was about a {w} {c}."]
-ADJECTIVE_SENSES = {("fair", "just"), ("light", "weight")}  # the clause starts with the noun the word modifies
+ADJECTIVE_SENSES = {("fair", "just"), ("light", "weight")}  # the clause starts with the noun the word modifies;
+# words with an adjective sense use the article-neutral WIC_ADJ_FRAMES for both of their senses
 
 
 def make_wic(r: random.Random, per_clause: int = 3) -> tuple[list[dict], list[dict]]:
@@ -487,7 +488,8 @@ def make_wic(r: random.Random, per_clause: int = 3) -> tuple[list[dict], list[di
         for sense, clauses in senses.items():
             for ci, clause in enumerate(clauses):
                 split = test if ci >= len(clauses) - 2 else train
-                frames = WIC_ADJ_FRAMES if (word, sense) in ADJECTIVE_SENSES else WIC_FRAMES
+                # both senses of a word share one frame list, so the frame never tells the sense
+                frames = WIC_ADJ_FRAMES if any(w == word for w, _ in ADJECTIVE_SENSES) else WIC_FRAMES
                 for fr in r.sample(frames, per_clause):
                     sent = fr.format(N=r.choice(NAMES), w=word, c=clause)
                     sent = sent[0].upper() + sent[1:]
