@@ -127,6 +127,12 @@ def _kernel_pgids(root: Path) -> set[int]:
     return found
 
 
+def _mask_dir(course: Path, fallback: Path) -> Path:
+    """The directory the kernel sees empty but for `course`: the whole temp dir when the root lives there."""
+    tmp = Path(tempfile.gettempdir()).resolve()
+    return tmp if course.resolve().is_relative_to(tmp) else Path(fallback)
+
+
 def strip_hidden_tests(path: Path) -> None:
     """Remove hidden-test regions (and tracebacks, which quote them) from an autograded notebook."""
     nb = nbformat.read(path, as_version=4)
@@ -200,45 +206,42 @@ def grade_submission(notebook: str | Path, submission: Path, *, env: dict | None
         sandbox = Sandbox(home=course / "home", memory_gb=memory_gb, env={"SLM_PROFILE": "local", **(env or {})},
                           hide=[p for p in [REPO / "solutions", course / "source", course / "gradebook.db",
                                             course / "submitted", *(hide or [])] if p.exists()],
-                          readonly=[REPO], writable=[p for p in [out_dir, *(writable or [])] if p],
-                          cpu_seconds=int(timeout) + 60, mask=(Path(mask or root), course))
+                          readonly=[REPO, course],  # writable: the kernel's cwd, HOME, its sockets, outputs
+                          writable=[course / "autograded" / student / aid, course / "home", runtime,
+                                    *[p for p in [out_dir, *(writable or [])] if p]],
+                          cpu_seconds=int(timeout) + 60, mask=(_mask_dir(course, mask or root), course))
         write_kernelspec(jupyter, sandbox)
         extra = kernel_config(sandbox, runtime)
         if cell_timeout:
             extra += f"c.Execute.timeout = {int(cell_timeout)}\n"
         write_config(course, extra)
 
-        cmd = [sys.executable, "-m", "nbgrader", "autograde", aid, "--student", student, "--force"]
-        log_path = course / "autograde.log"
-        with open(log_path, "wb") as log:
+        cmd = [sys.executable, "-m", "grading.nbworker", str(course), aid, student, "1" if feedback else "0"]
+        with open(course / "worker.log", "wb") as log:
             proc = subprocess.Popen(cmd, cwd=course, env=child_env(jupyter, runtime), stdout=log,
                                     stderr=subprocess.STDOUT, start_new_session=True)
             try:
-                rc = proc.wait(timeout=timeout)
+                proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                _kill_tree(proc, course)
-                return done("timeout", f"notebook ran past the {timeout:g} s limit; killed")
+                return done("timeout", f"the notebook ran past the {timeout:g} s limit and was killed")
             finally:
-                _kill_tree(proc, course) if proc.returncode is None else None
-                for pgid in _kernel_pgids(course):
-                    os.killpg(pgid, signal.SIGKILL)
-        log_text = log_path.read_text(errors="replace")
-        if rc != 0:
-            if "Kernel died" in log_text or "DeadKernel" in log_text or "kernel died" in log_text.lower():
+                _kill_tree(proc, course)
+        report = json.loads((course / "worker.json").read_text()) if (course / "worker.json").exists() else {}
+        text = (course / "worker.log").read_text(errors="replace")
+        if not report.get("success"):
+            if "Timeout waiting for execute reply" in text or "UnresponsiveKernelError" in text:
+                limit = f"{cell_timeout} s" if cell_timeout else "per-cell"
+                return done("timeout", f"a cell ran past the {limit} limit and ignored the interrupt")
+            if re.search(r"kernel died|DeadKernel", text, re.I):
                 return done("crashed", "the kernel died (os._exit, a segfault or out of memory)")
-            last = [ln for ln in log_text.splitlines() if "[AutogradeApp | ERROR]" in ln]
-            return done("crashed", (last[-1].split("]", 1)[-1].strip() if last else f"nbgrader exited {rc}")[:300])
+            errors = [ln for ln in text.splitlines() if "| ERROR]" in ln and "see the" not in ln]
+            return done("crashed", (errors[-1].split("]", 1)[-1].strip() if errors else "nbgrader failed")[:300])
         cells = {**zero, **{k: v for k, v in _grades(course, aid, student).items() if k in zero}}
-        reason = f"duplicated cells de-duplicated: {sorted(set(dups))}" if dups else ""
-        result = done("graded", reason, cells)
-        if feedback is not None:
-            strip_hidden_tests(course / "autograded" / student / aid / f"{aid}.ipynb")
-            subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", aid, "--student", student,
-                            "--force"], cwd=course, env=child_env(jupyter, runtime), capture_output=True, timeout=300)
-            html = course / "feedback" / student / aid / f"{aid}.html"
-            if html.exists():
-                Path(feedback).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(html, feedback)
+        result = done("graded", f"duplicated cells de-duplicated: {sorted(set(dups))}" if dups else "", cells)
+        html = course / "feedback" / student / aid / f"{aid}.html"
+        if feedback is not None and html.exists():
+            Path(feedback).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(html, feedback)
         return result
     finally:
         if tmp is not None:

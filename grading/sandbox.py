@@ -82,8 +82,10 @@ def _mount_script(sb: Sandbox) -> str:
         q = shlex.quote(str(p))
         if p.is_dir():
             lines.append(f"mount -t tmpfs -o ro,size=4k,mode=555 tmpfs {q}")
-        elif p.exists():
-            lines.append(f"mount -o bind,ro /dev/null {q}")
+        elif p.exists():  # an empty read-only file in place of this one
+            if ": > /mnt/.empty" not in lines:  # a tmpfs in this namespace only; the host's /mnt is untouched
+                lines += ["mount -t tmpfs -o size=4k tmpfs /mnt", ": > /mnt/.empty"]
+            lines.append(f"mount --bind /mnt/.empty {q} && mount -o remount,bind,ro {q}")
     lines.append('cd "$here"')
     lines.append('exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"')
     return "; ".join(lines)
@@ -92,7 +94,7 @@ def _mount_script(sb: Sandbox) -> str:
 def kernel_argv(sb: Sandbox) -> list[str]:
     """The kernelspec argv for `sb` (see the module docstring)."""
     venv_bin = str(Path(sb.python).parent)
-    env = {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": str(sb.home), "LANG": "C.UTF-8",
+    env = {"PATH": f"{venv_bin}:/usr/bin:/bin", "HOME": str(sb.home), "TMPDIR": str(sb.home), "LANG": "C.UTF-8",
            "SLM_PROFILE": "local", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1", **sb.env}
     argv = ["env", "-i", *(f"{k}={v}" for k, v in env.items())]
     prefix = [] if sb.network else isolation()
@@ -131,5 +133,8 @@ def child_env(jupyter_dir: Path, runtime_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["JUPYTER_PATH"] = str(jupyter_dir)
     env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
+    env["TMPDIR"] = str(runtime_dir)  # jupyter_client writes connection files with mkstemp
     env.pop("JUPYTER_CONFIG_DIR", None)
+    repo = str(Path(__file__).resolve().parents[1])  # `python -m grading.nbworker` before grading is installed
+    env["PYTHONPATH"] = repo + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
