@@ -42,10 +42,11 @@ def _local_stories(split: str) -> tuple[str, ...]:
         return tuple(line for line in fh.read().split("\n") if line)
 
 
-def load_stories(split: str = "train", profile: str = "local") -> list[str]:
+def load_stories(split: str = "train", profile: str = "local", max_stories: int | None = None) -> list[str]:
     """Short English stories, one string per story. `split`: "train" or "valid" ("validation" also accepted).
 
-    Local: the course-generated corpus (datasets/stories, ~5.6 MB train). Hub: roneneldan/TinyStories.
+    Local: the course-generated corpus (datasets/stories, ~5.6 MB train). Hub: roneneldan/TinyStories, streamed,
+    first `max_stories` stories (default 50,000 for train, all 21,990 for valid; the full train split is 2 GB).
 
     Used in: 11 speculative decoding; 02, 07, 10 through helpers.lm (perplexity, lm_batches).
     >>> stories = load_stories("valid")
@@ -56,9 +57,13 @@ def load_stories(split: str = "train", profile: str = "local") -> list[str]:
     if split not in ("train", "valid"):
         raise ValueError(f"split must be 'train' or 'valid', got {split!r}")
     if _resolve(profile) == "hub":
-        ds = _hub_load("roneneldan/TinyStories", split="train" if split == "train" else "validation")
-        return [row["text"] for row in ds]
-    return list(_local_stories(split))
+        from itertools import islice
+
+        cap = max_stories if max_stories is not None else (50_000 if split == "train" else None)
+        ds = _hub_load("roneneldan/TinyStories", split="train" if split == "train" else "validation", streaming=True)
+        return [row["text"].strip() for row in islice(ds, cap)]
+    stories = list(_local_stories(split))
+    return stories if max_stories is None else stories[:max_stories]
 
 
 def _hub_load(name: str, *args, **kwargs):

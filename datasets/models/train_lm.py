@@ -7,8 +7,8 @@
 Needs the corpus and tokenizer first (python datasets/make_corpus.py). Seeded and single-process
 (torch.set_num_threads(2)), so a rerun on the same machine and library versions gives the same weights.
 
-Recipe (both sizes, same data order; the large model takes 300 steps instead of 450 so that the two together
-fit a ~15-minute CPU budget, and still sees fewer tokens than the small one): AdamW (betas 0.9/0.95, weight decay 0.1), linear warmup then cosine decay
+Recipe (both sizes: the same 300 steps over the same batches, so the only difference is the model and its peak
+learning rate): AdamW (betas 0.9/0.95, weight decay 0.1), linear warmup then cosine decay
 to 10 % of the peak learning rate, gradient clipping at 1.0, random windows of SEQ_LEN tokens from the
 concatenated training stories (each story followed by </s>), float32. After training it writes the model with
 save_pretrained (safetensors, config.json, generation_config.json), a copy of the tokenizer, metrics.json and
@@ -43,7 +43,7 @@ PROMPTS = ["Once upon a time, there was a little girl named Lily.",
 # name: model shape + optimisation. vocab_size is padded from the tokenizer's length to a multiple of 64.
 SIZES = {
     "tiny": dict(hidden_size=32, n_layer=1, n_head=2, lr=3e-3, steps=3, batch_size=4, seq_len=32, warmup=1),
-    "small": dict(hidden_size=128, n_layer=6, n_head=4, lr=3e-3, steps=450, batch_size=16, seq_len=128, warmup=30),
+    "small": dict(hidden_size=128, n_layer=6, n_head=4, lr=3e-3, steps=300, batch_size=16, seq_len=128, warmup=30),
     "large": dict(hidden_size=320, n_layer=8, n_head=8, lr=2e-3, steps=300, batch_size=16, seq_len=128, warmup=30),
 }
 
