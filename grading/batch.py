@@ -24,14 +24,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
 
 from grading.autograde import GradeResult, grade_submission, prepare_template
-from grading.course import REPO, gradebook
+from grading.course import REPO, gradebook, write_config
 
 SAFE_ID = re.compile(r"[^A-Za-z0-9_.@-]+")
 DEFAULT_ID_PATTERN = r"^(?P<sid>[^_/\\ ]+)"
@@ -80,14 +82,15 @@ def collect(submissions: Path, assignment: str, unpack_to: Path, id_pattern: str
 
 def merge(master_db: Path, worker_db: Path | None, assignment: str, student: str) -> None:
     """Copy one student's grades from a worker gradebook into the master (zeros if `worker_db` is None)."""
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader 0.9.6's own autoflush notices
+    scores = {}
+    if worker_db is not None:
+        with gradebook(worker_db) as worker:
+            sub = worker.find_submission_notebook(assignment, assignment, student)
+            scores = {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}
     with gradebook(master_db) as master:
         master.update_or_create_student(student)
         master.update_or_create_submission(assignment, student)
-        scores = {}
-        if worker_db is not None:
-            with gradebook(worker_db) as worker:
-                sub = worker.find_submission_notebook(assignment, assignment, student)
-                scores = {g.name: (g.auto_score, g.manual_score, g.needs_manual_grade) for g in sub.grades}
         sub = master.find_submission_notebook(assignment, assignment, student)
         for grade in sub.grades:
             auto, manual, needs = scores.get(grade.name, (0.0, None, False))
@@ -163,6 +166,7 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
         # trusted code only from here: merge per-student gradebooks into a fresh master, export, swap in
         master = work / "master"
         shutil.copytree(template, master, ignore=shutil.ignore_patterns("release"))
+        write_config(master)  # the copied config still names the template's root and gradebook
         for sid in sorted(results):
             r = results[sid]
             worker_db = work / "students" / sid / "course" / "gradebook.db"

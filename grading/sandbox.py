@@ -78,14 +78,12 @@ def _mount_script(sb: Sandbox) -> str:
     for p in sb.writable:
         q = shlex.quote(str(p))
         lines.append(f"mount --bind {q} {q} && mount -o remount,bind,rw {q} {q}")
-    for p in sb.hide:
+    if sb.hide:  # a tmpfs in this namespace only (the host's /mnt is untouched) holding an empty file
+        lines += ["mount -t tmpfs -o size=4k tmpfs /mnt", ": > /mnt/.empty"]
+    for p in sb.hide:  # checked here: a path may already be out of sight (under `mask`)
         q = shlex.quote(str(p))
-        if p.is_dir():
-            lines.append(f"mount -t tmpfs -o ro,size=4k,mode=555 tmpfs {q}")
-        elif p.exists():  # an empty read-only file in place of this one
-            if ": > /mnt/.empty" not in lines:  # a tmpfs in this namespace only; the host's /mnt is untouched
-                lines += ["mount -t tmpfs -o size=4k tmpfs /mnt", ": > /mnt/.empty"]
-            lines.append(f"mount --bind /mnt/.empty {q} && mount -o remount,bind,ro {q}")
+        lines.append(f"if [ -d {q} ]; then mount -t tmpfs -o ro,size=4k,mode=555 tmpfs {q}; "
+                     f"elif [ -e {q} ]; then mount --bind /mnt/.empty {q} && mount -o remount,bind,ro {q}; fi")
     lines.append('cd "$here"')
     lines.append('exec setpriv --bounding-set=-all --inh-caps=-all --no-new-privs "$@"')
     return "; ".join(lines)
