@@ -2,6 +2,7 @@
 
     slm-course course [--profile local] [--only 01 02] [--quick]   execute notebooks, print a table, write a report
     slm-course test [pytest args]                                 the whole test suite, then per-notebook times
+    slm-course report [DIR]                                       rebuild the HTML report from report.json
     slm-course release [--check] [NAME ...]                       regenerate notebooks/ from solutions/ (nbgrader)
     slm-course grade ASSIGNMENT SUBMISSIONS [...]                 autograde a class (see grading/README.md)
 """
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="CI size knob (SLM_QUICK=1): smaller demo workloads")
     p.add_argument("--out", default=str(REPO / "build" / "course"))
     p.add_argument("--timeout", type=float, default=900, help="seconds per notebook")
+    sub.add_parser("report", help="rebuild build/course/report.html from report.json", add_help=False)
     sub.add_parser("test", help="run the whole test suite (what CI runs); extra args go to pytest")
     sub.add_parser("release", help="regenerate the student release in notebooks/ (nbgrader)", add_help=False)
     sub.add_parser("grade", help="autograde a class's submissions (see grading/README.md)", add_help=False)
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             return release_main(argv[1:]) or 0
         from grading.batch import main as grade_main
         return grade_main(argv[1:]) or 0
+    if argv and argv[0] == "report":
+        from helpers.report import main as report_main
+        return report_main(argv[1:]) or 0
     if argv and argv[0] == "test":
         return _test(argparse.Namespace(), argv[1:])
     args = parser.parse_args(argv)

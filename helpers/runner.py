@@ -117,6 +117,9 @@ def run_course(profile: str = "local", only: list[str] | None = None, quick: boo
     print("\n" + table)
     (out / "report.md").write_text(f"# Course run ({profile} profile)\n\n{table}\n")
     (out / "report.json").write_text(json.dumps(results, indent=2))
+    from helpers.report import write_html_report
+
+    print(f"course report: {write_html_report(results, out, profile=profile)}")
     print(f"\nexecuted notebooks, figures and metrics: {out}")
     return results
 
