@@ -1,0 +1,74 @@
+"""Issue #8: the bad-submission corpus goes through `slm-course grade` and every student gets a clear result.
+
+tests/fixtures/grading/corpus/<student>/ holds one submission of the fixture assignment per case;
+corpus/expected.json says how each must end (status and score out of 5). Regenerate the corpus with
+`python tests/fixtures/grading/make_corpus.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grading import batch
+from grading.sandbox import isolation
+from tests.conftest import GRADING_FIXTURES, REPO
+
+pytestmark = pytest.mark.slow
+CORPUS = GRADING_FIXTURES / "corpus"
+SOURCE = GRADING_FIXTURES / "solutions" / "fixture_add.ipynb"
+FAST = ["--workers", "2", "--timeout", "30", "--cell-timeout", "4", "--memory", "2"]
+
+
+def _grade(submissions: Path, out: Path) -> dict:
+    assert batch.main([str(SOURCE), str(submissions), "--out", str(out), *FAST]) == 0
+    return json.loads((out / "results.json").read_text())
+
+
+def test_corpus_every_case_accounted_for(tmp_path: Path):
+    expected = json.loads((CORPUS / "expected.json").read_text())
+    if not isolation():  # no namespaces here: the cheat can read its own throwaway gradebook (see grading/README)
+        expected["reads_secrets_and_network"]["score"] = 3
+    out = tmp_path / "out"
+    results = _grade(CORPUS, out)
+    students = results["students"]
+    print(f"\n{'case':<28} {'status':<8} score  reason")
+    for sid, r in students.items():
+        print(f"{sid:<28} {r['status']:<8} {r['score']:>3g}/{r['max_score']:g}  {r['reason']}")
+    print(f"{results['seconds']} s, {results['submissions_per_minute']} submissions/min, 2 workers")
+    assert set(students) == set(expected), "every corpus case must have exactly one result"
+    wrong = {sid: (r["status"], r["score"], expected[sid]) for sid, r in students.items()
+             if (r["status"], r["score"]) != (expected[sid]["status"], expected[sid]["score"])}
+    assert not wrong, f"unexpected outcomes: {wrong}"
+    assert all(r["reason"] for r in students.values() if r["status"] != "graded"), "a failure needs a reason"
+
+    with open(out / "grades.csv") as fh:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh)}
+    assert rows == {sid: float(r["score"]) for sid, r in students.items()}, "grades.csv disagrees with results"
+    for sid, r in students.items():
+        html = out / "feedback" / sid / "fixture_add.html"
+        if r["status"] == "graded":
+            text = html.read_text()
+            assert "add(-5, 5)" not in text and "square(-4)" not in text, f"{sid}: feedback shows hidden tests"
+    assert not (REPO / "solutions" / "pwned.txt").exists()
+
+
+def test_lms_zip_is_idempotent(tmp_path: Path):
+    zpath = tmp_path / "lms_export.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for student, case in [("alice", "good"), ("bob", "partial"), ("carol", "malformed_json")]:
+            zf.write(CORPUS / case / "fixture_add.ipynb", f"{student}_1234_{case}.ipynb")
+    out = tmp_path / "out"
+    first = _grade(zpath, out)
+    csv_first = (out / "grades.csv").read_text()
+    second = _grade(zpath, out)
+    assert (out / "grades.csv").read_text() == csv_first, "re-running must give the same grades"
+    strip = lambda res: {s: (r["status"], r["score"]) for s, r in res["students"].items()}  # noqa: E731
+    assert strip(first) == strip(second) == {"alice": ("graded", 5), "bob": ("graded", 2), "carol": ("invalid", 0)}
+    assert not (out / ".staging").exists() and not list(out.glob("*.old"))
+    shutil.rmtree(out)
