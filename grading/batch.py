@@ -73,6 +73,8 @@ def collect(submissions: Path, assignment: str, unpack_to: Path, id_pattern: str
     for folder in folders:
         sid = _student_id(folder.name)
         exact = folder / f"{assignment}.ipynb"
+        if not exact.exists() and (folder / assignment / f"{assignment}.ipynb").exists():
+            exact = folder / assignment / f"{assignment}.ipynb"  # nbgrader's submitted/<student>/<assignment>/
         files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
         notebooks = [p for p in files if p.suffix == ".ipynb"]
         # exact name first; else a renamed notebook; else any other file (graded as invalid, with a reason)
@@ -120,8 +122,12 @@ def _replace_dir(new: Path, old: Path) -> None:
 def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = None, *, workers: int = 2,
                 timeout: float = 900, cell_timeout: int | None = None, memory_gb: float = 6.0,
                 env: dict | None = None, id_pattern: str = DEFAULT_ID_PATTERN, roster: list[str] | None = None,
-                progress: bool = True) -> dict[str, GradeResult]:
-    """Grade every student's submission; write gradebook.db, grades.csv, results.json, feedback/ into `out`."""
+                progress: bool = True, shard: str | None = None) -> dict[str, GradeResult]:
+    """Grade every student's submission; write gradebook.db, grades.csv, results.json, feedback/ into `out`.
+
+    shard "I/N": grade only the I-th of N slices of the sorted students (one CI matrix job or batch job
+    each); `merge_outputs` then combines the N output folders.
+    """
     source = Path(assignment) if str(assignment).endswith(".ipynb") else REPO / "solutions" / f"{assignment}.ipynb"
     if not source.exists():
         raise FileNotFoundError(f"no source notebook {source}")
@@ -133,6 +139,9 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
     with tempfile.TemporaryDirectory(prefix="slm-batch-") as tmp:
         work = Path(tmp)
         students = collect(Path(submissions), aid, work / "unpacked", id_pattern, roster)
+        if shard:
+            i, n = (int(x) for x in shard.split("/"))
+            students = {sid: p for k, (sid, p) in enumerate(sorted(students.items())) if k % n == i - 1}
         template = prepare_template(source, work / "template")
         staged = out / ".staging"
         shutil.rmtree(staged, ignore_errors=True)
@@ -164,26 +173,53 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
             bar.close()
 
         # trusted code only from here: merge per-student gradebooks into a fresh master, export, swap in
-        master = work / "master"
-        shutil.copytree(template, master, ignore=shutil.ignore_patterns("release"))
-        write_config(master)  # the copied config still names the template's root and gradebook
-        for sid in sorted(results):
-            r = results[sid]
-            worker_db = work / "students" / sid / "course" / "gradebook.db"
-            merge(master / "gradebook.db", worker_db if r.status == "graded" else None, aid, sid)
-        _export_csv(master, staged / "grades.csv")
-        shutil.copyfile(master / "gradebook.db", staged / "gradebook.db")
-        total = time.monotonic() - start
-        summary = {"assignment": aid, "seconds": round(total, 1), "workers": workers,
-                   "submissions_per_minute": round(len(results) / total * 60, 2) if total else None,
-                   "counts": {s: sum(r.status == s for r in results.values())
-                              for s in ("graded", "timeout", "crashed", "invalid", "missing")},
-                   "students": {sid: results[sid].to_json() for sid in sorted(results)}}
-        (staged / "results.json").write_text(json.dumps(summary, indent=1))
-        for name in ("gradebook.db", "grades.csv", "results.json"):
-            os.replace(staged / name, out / name)
-        _replace_dir(staged / "feedback", out / "feedback")
-        shutil.rmtree(staged, ignore_errors=True)
+        dbs = {sid: work / "students" / sid / "course" / "gradebook.db" for sid, r in results.items()
+               if r.status == "graded"}
+        _publish(template, work / "master", dbs, results, staged, out, aid,
+                 {"seconds": round(time.monotonic() - start, 1), "workers": workers, "shard": shard})
+    return results
+
+
+def _publish(template: Path, master: Path, dbs: dict[str, Path], results: dict[str, GradeResult], staged: Path,
+             out: Path, aid: str, meta: dict) -> None:
+    """Build the master gradebook from per-student ones (zeros where none), export, swap into `out`."""
+    shutil.copytree(template, master, ignore=shutil.ignore_patterns("release"))
+    write_config(master)  # the copied config still names the template's root and gradebook
+    for sid in sorted(results):
+        merge(master / "gradebook.db", dbs.get(sid), aid, sid)
+    _export_csv(master, staged / "grades.csv")
+    shutil.copyfile(master / "gradebook.db", staged / "gradebook.db")
+    secs = meta.get("seconds") or 0
+    summary = {"assignment": aid, **meta,
+               "submissions_per_minute": round(len(results) / secs * 60, 2) if secs else None,
+               "counts": {s: sum(r.status == s for r in results.values())
+                          for s in ("graded", "timeout", "crashed", "invalid", "missing")},
+               "students": {sid: results[sid].to_json() for sid in sorted(results)}}
+    (staged / "results.json").write_text(json.dumps(summary, indent=1))
+    for name in ("gradebook.db", "grades.csv", "results.json"):
+        os.replace(staged / name, out / name)
+    _replace_dir(staged / "feedback", out / "feedback")
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def merge_outputs(assignment: str | Path, parts: list[Path], out: Path) -> dict[str, GradeResult]:
+    """Combine the output folders of sharded runs (`--shard I/N`) into one: gradebook, CSV, results, feedback."""
+    source = Path(assignment) if str(assignment).endswith(".ipynb") else REPO / "solutions" / f"{assignment}.ipynb"
+    aid, out = source.stem, Path(out)
+    results: dict[str, GradeResult] = {}
+    dbs: dict[str, Path] = {}
+    staged = out / ".staging"
+    shutil.rmtree(staged, ignore_errors=True)
+    (staged / "feedback").mkdir(parents=True)
+    for part in map(Path, parts):
+        for sid, r in json.loads((part / "results.json").read_text())["students"].items():
+            results[sid] = GradeResult(**{**r, "cells": {k: tuple(v) for k, v in r["cells"].items()}})
+            dbs[sid] = part / "gradebook.db"  # holds this student's grades (zeros when not graded)
+            if (part / "feedback" / sid).exists():
+                shutil.copytree(part / "feedback" / sid, staged / "feedback" / sid)
+    with tempfile.TemporaryDirectory(prefix="slm-merge-") as tmp:
+        template = prepare_template(source, Path(tmp) / "template")
+        _publish(template, Path(tmp) / "master", dbs, results, staged, out, aid, {"merged_from": [str(p) for p in parts]})
     return results
 
 
@@ -200,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     """CLI: `slm-course grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--timeout S] [--memory GB]`."""
     parser = argparse.ArgumentParser(prog="slm-course grade", description=__doc__.split("\n\n")[0])
     parser.add_argument("assignment", help="notebook stem in solutions/ (e.g. 01_parameter_counting) or a source .ipynb")
-    parser.add_argument("submissions", type=Path, help="folder of <student>/<notebook>.ipynb, or an LMS zip")
+    parser.add_argument("submissions", type=Path, nargs="?", help="folder of <student>/<notebook>.ipynb, or an LMS zip")
     parser.add_argument("--out", type=Path, help="output folder (default build/grading/<assignment>/)")
     parser.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) // 2), help="parallel students")
     parser.add_argument("--timeout", type=float, default=900, help="wall-clock limit per notebook, seconds")
@@ -209,12 +245,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="SLM_QUICK=1 in the kernel (smaller training)")
     parser.add_argument("--id-pattern", default=DEFAULT_ID_PATTERN, help="regex with (?P<sid>...) for zip file names")
     parser.add_argument("--roster", type=Path, help="file with one student id per line (absent ones: missing)")
+    parser.add_argument("--shard", help="I/N: grade only the I-th of N slices of the students (CI matrix jobs)")
+    parser.add_argument("--merge", type=Path, nargs="+", metavar="DIR", help="combine the --out folders of shards")
     args = parser.parse_args(argv)
+    if args.merge:
+        results = merge_outputs(args.assignment, args.merge, args.out or REPO / "build" / "grading" / Path(args.assignment).stem)
+        print(summary_line(results, 0, 0).split(" in ")[0])
+        return 0
+    if args.submissions is None:
+        parser.error("SUBMISSIONS is required (unless --merge)")
     roster = [ln.strip() for ln in args.roster.read_text().splitlines() if ln.strip()] if args.roster else None
     start = time.monotonic()
     results = grade_batch(args.assignment, args.submissions, args.out, workers=args.workers, timeout=args.timeout,
                           cell_timeout=args.cell_timeout, memory_gb=args.memory,
-                          env={"SLM_QUICK": "1"} if args.quick else None, id_pattern=args.id_pattern, roster=roster)
+                          env={"SLM_QUICK": "1"} if args.quick else None, id_pattern=args.id_pattern, roster=roster,
+                          shard=args.shard)
     for sid, r in sorted(results.items()):
         print(f"{sid:<24} {r.status:<8} {r.score:>6g} / {r.max_score:g}  {r.reason}")
     print(summary_line(results, time.monotonic() - start, args.workers))
