@@ -68,10 +68,16 @@ def isolation() -> list[str]:
 
 def _mount_script(sb: Sandbox) -> str:
     lines = ["set -e", 'here="$(pwd)"']  # the kernel's cwd, re-entered below through the new mounts
-    if sb.mask:
-        outer, keep = (shlex.quote(str(p)) for p in sb.mask)
-        lines += [f"mount --bind {keep} /mnt", f"mount -t tmpfs -o size=64k tmpfs {outer}",  # /mnt: our namespace only
-                  f"mkdir -p {keep}", f"mount --move /mnt {keep}", f"mount -o remount,ro {outer}"]
+    if sb.mask:  # stash what must stay visible, cover `outer` with an empty tmpfs, put the stash back
+        outer, keep = sb.mask
+        inner = [keep] + [w for w in sb.writable if w.is_relative_to(outer) and not w.is_relative_to(keep)]
+        lines.append("mount -t tmpfs -o size=64k tmpfs /mnt")  # /mnt of this namespace only
+        for i, p in enumerate(inner):
+            lines += [f"mkdir /mnt/{i}", f"mount --bind {shlex.quote(str(p))} /mnt/{i}"]
+        lines.append(f"mount -t tmpfs -o size=64k tmpfs {shlex.quote(str(outer))}")
+        for i, p in enumerate(inner):
+            lines += [f"mkdir -p {shlex.quote(str(p))}", f"mount --move /mnt/{i} {shlex.quote(str(p))}"]
+        lines.append(f"mount -o remount,ro {shlex.quote(str(outer))}")
     for p in sb.readonly:
         q = shlex.quote(str(p))
         lines.append(f"mount --bind {q} {q} && mount -o remount,bind,ro {q} {q}")
