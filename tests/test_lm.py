@@ -16,9 +16,17 @@ REPO = Path(__file__).resolve().parents[1]
 PARAM_RANGES = {"small": (1_000_000, 3_000_000), "large": (8_000_000, 20_000_000)}
 
 
+class _Models(dict):
+    """Loads each course LM once, on first use."""
+
+    def __missing__(self, size):
+        self[size] = lm.load_course_lm(size, profile="local")
+        return self[size]
+
+
 @pytest.fixture(scope="module")
 def models():
-    return {size: lm.load_course_lm(size, profile="local") for size in ("small", "large")}
+    return _Models()
 
 
 def metrics(size: str) -> dict:
@@ -102,7 +110,7 @@ def test_dtype_argument_casts_on_load():
 
 def test_missing_checkpoint_error_names_file_and_command(monkeypatch, tmp_path):
     monkeypatch.setattr(lm, "COURSE_LM_DIR", tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"model\.safetensors.*\n.*train_lm\.py --size large"):
+    with pytest.raises(FileNotFoundError, match=r"(?s)model\.safetensors.*train_lm\.py --size large"):
         lm.load_course_lm("large", profile="local")
     with pytest.raises(ValueError, match="size"):
         lm.load_course_lm("medium", profile="local")
