@@ -6,6 +6,7 @@ build/ci/<name>/ (SLM_OUTPUT_DIR) and prints how long grading took.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ def test_solution_scores_full_marks(source: Path):
     out = REPO / "build" / "ci" / source.stem
     result = grade_submission(source, source, env={"SLM_OUTPUT_DIR": str(out)}, timeout=900)
     print(f"\n{source.stem} (solution, full size): {result.table()}")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "grade.json").write_text(json.dumps(result.to_json(), indent=1))  # CI prints these at the end
     assert result.status == "graded", result.reason
     assert result.max_score > 0, "the notebook has no autograded test cells"
     failed = {gid: sm for gid, sm in result.cells.items() if sm[0] != sm[1]}
