@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
+
+# nbgrader and jupyter call console scripts (alembic, jupyter) by name: make this environment's bin findable
+# even when pytest is started as `.venv/bin/python -m pytest` without activating the environment.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 REPO = Path(__file__).resolve().parents[1]
 GRADING_FIXTURES = REPO / "tests" / "fixtures" / "grading"

@@ -10,7 +10,7 @@ from helpers import memory, metrics, models, profiles, selfcheck, timing
 from helpers.runner import format_table, notebook_names
 
 DOCTESTED = ["helpers.training", "helpers.profiles", "helpers.memory", "helpers.timing", "helpers.metrics", "helpers.selfcheck",
-             "helpers.models", "helpers.plots", "helpers.runner", "helpers.report", "helpers.colab"]
+             "helpers.models", "helpers.plots", "helpers.runner", "helpers.report", "helpers.colab", "helpers.retrieval"]
 
 
 @pytest.mark.parametrize("module", DOCTESTED)
