@@ -1,7 +1,8 @@
 """The course command: ``slm-course`` (inside the environment) or ``python3 -m helpers`` (anywhere).
 
     slm-course course [--profile local] [--only 01 02] [--quick]   execute notebooks, print a table, write a report
-    slm-course test [pytest args]                                 the whole test suite, then per-notebook times
+    slm-course test [pytest args]                                 the whole test suite (2 workers; SLM_TEST_WORKERS=1
+                                                                  for one), then per-notebook times
     slm-course report [DIR]                                       rebuild the HTML report from report.json
     slm-course release [--check] [NAME ...]                       regenerate notebooks/ from solutions/ (nbgrader)
     slm-course grade ASSIGNMENT SUBMISSIONS [...]                 autograde a class (see grading/README.md)
@@ -27,6 +28,11 @@ def _test(args: argparse.Namespace, extra: list[str]) -> int:
     from helpers.runner import print_ci_times
 
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra]
+    workers = os.environ.get("SLM_TEST_WORKERS", "2")
+    if workers not in ("0", "1") and not any(a.startswith("-n") for a in extra):
+        # Two processes: the notebooks run torch on one thread, so two test files at a time use both cores of
+        # a 2-core machine. --dist loadfile keeps each file (and its module-scoped kernel session) on one worker.
+        cmd += ["-n", workers, "--dist", "loadfile"]
     code = subprocess.call(cmd, cwd=REPO)
     print_ci_times()
     return code
