@@ -84,3 +84,39 @@ class NotebookSession:
     def close(self) -> None:
         self.kc.stop_channels()
         self.km.shutdown_kernel(now=True)
+
+
+def answer_tests(name: str, wrong: dict[str, dict[str, str]], min_wrong: int = 3) -> dict:
+    """The standard wrong-answer tests of one notebook, for a test module to adopt with ``globals().update``.
+
+    ``wrong`` maps each exercise id to {label: wrong function body}. The module gets a module-scoped kernel
+    ``session`` that has run the solution notebook once, and three tests: every exercise has at least
+    ``min_wrong`` wrong answers, the solution passes each exercise's tests, and each wrong answer fails them.
+    """
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def session(tmp_path_factory):
+        s = NotebookSession(name, tmp_path_factory.mktemp(name))
+        try:
+            s.run_all()
+            yield s
+        finally:
+            s.close()
+
+    def test_every_exercise_has_wrong_answers():
+        assert set(wrong) == set(exercise_ids(name)), "every exercise needs wrong answers, and only exercises"
+        assert all(len(answers) >= min_wrong for answers in wrong.values())
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("qid", list(wrong))
+    def test_solution_passes(session, qid):
+        assert session.passes(qid)
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("qid,label", [(q, w) for q, ws in wrong.items() for w in ws])
+    def test_wrong_answer_rejected(session, qid, label):
+        assert not session.passes(qid, wrong[qid][label]), f"{qid}: the tests accept the wrong answer {label!r}"
+
+    return {"session": session, "test_every_exercise_has_wrong_answers": test_every_exercise_has_wrong_answers,
+            "test_solution_passes": test_solution_passes, "test_wrong_answer_rejected": test_wrong_answer_rejected}
