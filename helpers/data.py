@@ -48,7 +48,7 @@ def load_stories(split: str = "train", profile: str = "local", max_stories: int 
     Local: the course-generated corpus (datasets/stories, ~5.6 MB train). Hub: roneneldan/TinyStories, streamed,
     first `max_stories` stories (default 50,000 for train, all 21,990 for valid; the full train split is 2 GB).
 
-    Used in: 11 speculative decoding; 02, 07, 10 through helpers.lm (perplexity, lm_batches).
+    Used in: 02, 03, 04, 11 directly; 03, 04, 07, 08, 10 through helpers.lm (perplexity, lm_batches).
     >>> stories = load_stories("valid")
     >>> len(stories) > 100, isinstance(stories[0], str)
     (True, True)
@@ -105,7 +105,7 @@ def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
     Local: 640 course-generated pairs (512 train / 128 test; paraphrase 5 ... other topic 0, by construction).
     Hub: sentence-transformers/stsb (its 0-1 scores times 5; "test" is the STS-B test split).
 
-    Used in: none of the current notebooks yet; shipped for the sentence-embedding lessons (STS evaluation).
+    Used in: 06 Matryoshka embeddings, 08 distillation (similarity quality of the embedding student).
     >>> pairs = load_similarity("test")
     >>> sorted(pairs[0])[:3], 0 <= pairs[0]["score"] <= 5
     (['score', 'sentence1', 'sentence2'], True)
@@ -125,7 +125,7 @@ def load_retrieval(profile: str = "local", split: str | None = None) -> dict:
     differently from their passage (`split` "train" = 256 queries, "test" = 64, None = all).
     Hub: BeIR/scifact (corpus, queries and the test qrels of BeIR/scifact-qrels; `split` is ignored).
 
-    Used in: 05 embedding quantization (recall@10 of quantized embeddings).
+    Used in: 05 embedding quantization (recall@10 and nDCG@10 of quantized embeddings).
     >>> data = load_retrieval()
     >>> len(data["passages"]) >= 2000, all(data["qrels"][q["id"]] for q in data["queries"])
     (True, True)
@@ -161,7 +161,7 @@ def load_topics(split: str = "train", profile: str = "local") -> list[dict]:
     Local: 1,200 course-generated news-like sentences over 8 topics (sports, food, weather, technology, health,
     travel, music, business), 960 train / 240 test. Hub: ag_news (world, sports, business, sci/tech).
 
-    Used in: 05 embedding quantization (classification with quantized embeddings).
+    Used in: 05 embedding quantization (int8 calibration sentences), 08 distillation, 09 LoRA (the new style).
     >>> rows = load_topics("test")
     >>> sorted(rows[0]), len({r["label"] for r in rows})
     (['label', 'text'], 8)
@@ -181,7 +181,7 @@ def load_wic(split: str = "train", profile: str = "local") -> list[dict]:
     Hub: WiC (super_glue/wic, "test" = its labelled validation split). WiC labels pairs (same sense or not),
     so each sentence's label is the group of sentences linked to it by "same sense" pairs ("word/g<k>").
 
-    Used in: none of the current notebooks yet; shipped for the contextual-embedding lessons.
+    Used in: 12 reframing a task for a small encoder (word-sense classification).
     >>> row = load_wic("test")[0]
     >>> row["sentence"][row["start"]:row["end"]].lower() == row["word"]
     True

@@ -63,7 +63,7 @@ class _quiet_loading:
 def course_lm_path(size: str = "small") -> Path:
     """Folder of the shipped local checkpoint for `size` ("small" or "large").
 
-    Used in: 02 downcasting, 07 pruning, 11 speculative decoding (through load_course_lm).
+    Used in: 04 quanto, 09 LoRA (through load_course_lm, and directly).
     >>> course_lm_path("small").name
     'bloom-small'
     """
@@ -80,7 +80,7 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
     bigscience/bloom-1b1 for "large"; on CUDA when there is one) or "auto" (see ``helpers.profiles``).
     `device`: where to put the model; default CPU for local, CUDA (when available) for hub.
 
-    Used in: 02 downcasting, 07 pruning, 11 speculative decoding.
+    Used in: 02, 03, 04, 07, 08, 09, 11 (every notebook with a causal LM).
     >>> model, tok = load_course_lm("small", profile="local")
     >>> model.config.model_type, tok.eos_token
     ('bloom', '</s>')
@@ -122,7 +122,7 @@ _STREAM_CACHE: dict[tuple, torch.Tensor] = {}
 def token_stream(tokenizer, texts: list[str]) -> torch.Tensor:
     """All `texts` tokenized and concatenated, each followed by the EOS token (1-D LongTensor).
 
-    Used in: 07 pruning, 10 mixture of experts (through lm_batches and perplexity).
+    Used in: 09 LoRA; 03, 04, 07, 08, 10 through lm_batches and perplexity.
     """
     enc = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
     eos = tokenizer.eos_token_id
@@ -149,7 +149,7 @@ def lm_batches(tokenizer, split: str = "train", *, seq_len: int = 128, batch_siz
 
     Deterministic for a given `seed`. Feed them as ``model(input_ids=b, labels=b)``.
 
-    Used in: 07 pruning (calibration, recovery fine-tuning), 10 mixture of experts (training).
+    Used in: 03/04 (calibration), 07 (calibration, recovery fine-tune), 08 (distillation), 10 (training).
     >>> _, tok = load_course_lm("small", profile="local")
     >>> next(lm_batches(tok, seq_len=32, batch_size=4)).shape
     torch.Size([4, 32])
@@ -174,7 +174,7 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
     non-overlapping windows of `seq_len`; every token after the first of each window is scored.
     Deterministic (no sampling, no dropout: the model is put in eval mode).
 
-    Used in: 02 downcasting, 07 pruning, 10 mixture of experts.
+    Used in: 02, 03, 04, 07, 08, 09, 10.
     >>> model, tok = load_course_lm("small", profile="local")
     >>> round(perplexity(model, tok, max_tokens=2_000), 1) > 1.0
     True
@@ -217,7 +217,7 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
 def generate_text(model, tokenizer, prompt: str, max_new_tokens: int = 40) -> str:
     """Greedy continuation of `prompt` (prompt included in the returned text).
 
-    Used in: 02 downcasting.
+    Used in: 02 downcasting, 04 quanto.
     >>> model, tok = load_course_lm("small", profile="local")
     >>> generate_text(model, tok, "Once upon a time", max_new_tokens=5).startswith("Once upon a time")
     True
