@@ -1,7 +1,5 @@
 """Notebook 08: each exercise's tests accept the solution and reject plausible wrong answers."""
-import pytest
-
-from answers import NotebookSession, exercise_ids
+from answers import answer_tests
 
 NAME = "08_distillation"
 WRONG = {
@@ -83,26 +81,5 @@ WRONG = {
 }
 
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    s = NotebookSession(NAME, tmp_path_factory.mktemp(NAME))
-    s.run_all()
-    yield s
-    s.close()
 
-
-def test_every_exercise_has_wrong_answers():
-    assert set(WRONG) == set(exercise_ids(NAME))
-    assert all(len(answers) >= 3 for answers in WRONG.values())
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("qid", list(WRONG))
-def test_solution_passes(session, qid):
-    assert session.passes(qid)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("qid,wrong", [(q, w) for q, ws in WRONG.items() for w in ws])
-def test_wrong_answer_rejected(session, qid, wrong):
-    assert not session.passes(qid, WRONG[qid][wrong]), f"{qid}: the tests accept the wrong answer {wrong!r}"
+globals().update(answer_tests(NAME, WRONG, min_wrong=3))
