@@ -130,6 +130,11 @@ def _kernel_pgids(root: Path) -> set[int]:
 def _mask_dir(course: Path, fallback: Path) -> Path:
     """The directory the kernel sees empty but for `course`: the whole temp dir when the root lives there."""
     tmp = Path(tempfile.gettempdir()).resolve()
+    # Never hide what the kernel runs from: a checkout or virtual environment that itself lives under the temp
+    # dir (CI clones into /tmp, say) would vanish with it, and the kernel would die at start-up.
+    needed = [REPO.resolve(), Path(sys.prefix).resolve(), Path(sys.executable).resolve().parent]
+    if any(p.is_relative_to(tmp) for p in needed):
+        return Path(fallback)
     return tmp if course.resolve().is_relative_to(tmp) else Path(fallback)
 
 
