@@ -35,7 +35,11 @@ def test_corpus_every_case_accounted_for(tmp_path: Path):
     if not isolation():  # no namespaces here: the cheat can read its own throwaway gradebook (see grading/README)
         expected["reads_secrets_and_network"]["score"] = 3
     out = tmp_path / "out"
-    results = _grade(CORPUS, out)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for nb in (corpus / "reads_secrets_and_network").glob("*.ipynb"):  # aim the cheat at this checkout
+        nb.write_text(nb.read_text().replace("@REPO@", str(REPO)))
+    results = _grade(corpus, out)
     students = results["students"]
     print(f"\n{'case':<28} {'status':<8} score  reason")
     for sid, r in students.items():
