@@ -25,6 +25,19 @@ def _texts_digest(texts: Sequence[str]) -> str:
     return h.hexdigest()
 
 
+def embedding_dim(model) -> int:
+    """Width of a SentenceTransformer's embeddings, on old and new sentence-transformers alike.
+
+    (6.x renamed ``get_sentence_embedding_dimension`` to ``get_embedding_dimension`` and warns on the old name.)
+
+    >>> from helpers.models import load_minilm
+    >>> embedding_dim(load_minilm("local"))
+    384
+    """
+    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(getter())
+
+
 def embed(model, texts: Sequence[str], *, key: str | None = None, batch_size: int = 64,
           normalize: bool = True, progress: bool = True, desc: str = "embedding") -> np.ndarray:
     """Sentence embeddings of ``texts`` as a float32 array (n, dim), L2-normalised by default.
@@ -44,7 +57,7 @@ def embed(model, texts: Sequence[str], *, key: str | None = None, batch_size: in
     if cache_key is not None and cache_key in _CACHE:
         return _CACHE[cache_key]
     order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths batch together: less padding
-    out = np.zeros((len(texts), model.get_sentence_embedding_dimension()), dtype=np.float32)
+    out = np.zeros((len(texts), embedding_dim(model)), dtype=np.float32)
     bar = tqdm(total=len(texts), desc=desc, unit="text", disable=not progress, leave=False)
     with torch.inference_mode():
         for start in range(0, len(texts), batch_size):
