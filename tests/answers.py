@@ -1,12 +1,17 @@
-"""Wrong-answer testing: run a solution notebook once in a live kernel, then swap in plausible wrong answers.
+"""Answer testing: run a solution notebook once in a live kernel, then swap in wrong and right answers.
 
-For each wrong answer, the body between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the exercise's
-solution cell is replaced, the cell and its test cell (visible + hidden tests) are executed, and the original
-solution is restored. One kernel per notebook keeps this cheap: the notebook runs once, not once per answer.
+For each answer, the body between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` of the exercise's solution
+cell is replaced, the cell and its test cell (visible + hidden tests) are executed, and the original solution
+is restored. Wrong answers (``WRONG``) must fail the tests; correct answers written differently from the
+solution (``RIGHT``: loops vs vectorised, numpy vs torch, another allowed dtype) must pass them. For every
+wrong answer the visible half of the test cell is also run alone, and how many wrong answers the visible tests
+catch is written to ``build/ci/answers/<notebook>.json`` (the test command prints the table at the end).
+One kernel per notebook keeps this cheap: the notebook runs once, not once per answer.
 The notebook runs with ``SLM_QUICK=1`` (smaller demo workloads; graded cells are unchanged by it).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import textwrap
@@ -17,6 +22,8 @@ from jupyter_client.manager import start_new_kernel
 
 REPO = Path(__file__).resolve().parents[1]
 SOLUTIONS = REPO / "solutions"
+VISIBLE_STATS = REPO / "build" / "ci" / "answers"
+HIDDEN = "### BEGIN HIDDEN TESTS"
 REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
@@ -68,15 +75,19 @@ class NotebookSession:
                 if not ok:
                     raise AssertionError(f"{self.name}: solution cell failed: {err}\n{cell.source[:300]}")
 
-    def passes(self, qid: str, answer: str | None = None) -> bool:
-        """Do the exercise's tests pass with ``answer`` in place of the solution (None: the solution)?"""
+    def passes(self, qid: str, answer: str | None = None, visible_only: bool = False) -> bool:
+        """Do the exercise's tests pass with ``answer`` in place of the solution (None: the solution)?
+
+        ``visible_only``: run only the visible half of the test cell (what the student's selfcheck runs).
+        """
         solution_cell, test_cell = self.cells[qid], self.cells["t" + qid[1:]]
+        tests = test_cell.source.split(HIDDEN)[0] if visible_only else test_cell.source
         if answer is not None:
             ok, err = self.run(replace_solution(solution_cell.source, answer))
             if not ok:
-                raise AssertionError(f"the wrong answer for {qid} does not even run: {err}")
+                raise AssertionError(f"the answer for {qid} does not even run: {err}")
         try:
-            return self.run(test_cell.source)[0]
+            return self.run(tests)[0]
         finally:
             if answer is not None:
                 assert self.run(solution_cell.source)[0], "restoring the solution failed"
@@ -86,14 +97,28 @@ class NotebookSession:
         self.km.shutdown_kernel(now=True)
 
 
-def answer_tests(name: str, wrong: dict[str, dict[str, str]], min_wrong: int = 3) -> dict:
-    """The standard wrong-answer tests of one notebook, for a test module to adopt with ``globals().update``.
+def _record_visible(name: str, qid: str, label: str, caught: bool) -> None:
+    """Add one wrong answer's visible-test verdict to ``build/ci/answers/<name>.json``."""
+    VISIBLE_STATS.mkdir(parents=True, exist_ok=True)
+    path = VISIBLE_STATS / f"{name}.json"
+    stats = json.loads(path.read_text()) if path.exists() else {}
+    stats.setdefault(qid, {})[label] = caught
+    path.write_text(json.dumps(stats, indent=1, sort_keys=True))
 
-    ``wrong`` maps each exercise id to {label: wrong function body}. The module gets a module-scoped kernel
-    ``session`` that has run the solution notebook once, and three tests: every exercise has at least
-    ``min_wrong`` wrong answers, the solution passes each exercise's tests, and each wrong answer fails them.
+
+def answer_tests(name: str, wrong: dict[str, dict[str, str]], right: dict[str, dict[str, str]] | None = None,
+                 min_wrong: int = 6, min_right: int = 2) -> dict:
+    """The standard answer tests of one notebook, for a test module to adopt with ``globals().update``.
+
+    ``wrong`` maps each exercise id to {label: wrong function body}, ``right`` to {label: correct body written
+    differently from the solution}. The module gets a module-scoped kernel ``session`` that has run the
+    solution notebook once, and these tests: every exercise has at least ``min_wrong`` wrong and ``min_right``
+    right answers; the solution passes each exercise's tests; each wrong answer fails them (and whether the
+    visible half alone catches it is recorded); each right answer passes them.
     """
     import pytest
+
+    right = right or {}
 
     @pytest.fixture(scope="module")
     def session(tmp_path_factory):
@@ -104,9 +129,14 @@ def answer_tests(name: str, wrong: dict[str, dict[str, str]], min_wrong: int = 3
         finally:
             s.close()
 
-    def test_every_exercise_has_wrong_answers():
-        assert set(wrong) == set(exercise_ids(name)), "every exercise needs wrong answers, and only exercises"
-        assert all(len(answers) >= min_wrong for answers in wrong.values())
+    def test_every_exercise_has_answers():
+        ids = set(exercise_ids(name))
+        assert set(wrong) == ids, "every exercise needs wrong answers, and only exercises"
+        assert set(right) == ids, "every exercise needs right answers written differently, and only exercises"
+        short = {q: len(a) for q, a in wrong.items() if len(a) < min_wrong}
+        assert not short, f"fewer than {min_wrong} wrong answers: {short}"
+        short = {q: len(a) for q, a in right.items() if len(a) < min_right}
+        assert not short, f"fewer than {min_right} right answers: {short}"
 
     @pytest.mark.slow
     @pytest.mark.parametrize("qid", list(wrong))
@@ -117,6 +147,13 @@ def answer_tests(name: str, wrong: dict[str, dict[str, str]], min_wrong: int = 3
     @pytest.mark.parametrize("qid,label", [(q, w) for q, ws in wrong.items() for w in ws])
     def test_wrong_answer_rejected(session, qid, label):
         assert not session.passes(qid, wrong[qid][label]), f"{qid}: the tests accept the wrong answer {label!r}"
+        _record_visible(name, qid, label, not session.passes(qid, wrong[qid][label], visible_only=True))
 
-    return {"session": session, "test_every_exercise_has_wrong_answers": test_every_exercise_has_wrong_answers,
-            "test_solution_passes": test_solution_passes, "test_wrong_answer_rejected": test_wrong_answer_rejected}
+    @pytest.mark.slow
+    @pytest.mark.parametrize("qid,label", [(q, r) for q, rs in right.items() for r in rs])
+    def test_right_answer_accepted(session, qid, label):
+        assert session.passes(qid, right[qid][label]), f"{qid}: the tests reject the correct answer {label!r}"
+
+    return {"session": session, "test_every_exercise_has_answers": test_every_exercise_has_answers,
+            "test_solution_passes": test_solution_passes, "test_wrong_answer_rejected": test_wrong_answer_rejected,
+            "test_right_answer_accepted": test_right_answer_accepted}
