@@ -1,12 +1,33 @@
 """Timing code fairly: warm-up, repeats, the median, and speed ratios measured side by side.
 
-Used in: 02 downcasting (matmul per dtype), 05 embedding search, 07 structured pruning, 11 speculative decoding.
+On a GPU, kernels run asynchronously: the clock is read only after ``torch.cuda.synchronize()``, or it would
+time kernel launches. Each speed-up comes with its spread: the ratio of the baseline's median to each of the
+other function's repeats gives a low and a high (the 25th and 75th percentiles of those per-repeat ratios).
+
+Used in: 02 downcasting (matmul per dtype), 04 quanto, 05 embedding search, 07 structured pruning,
+11 speculative decoding.
 """
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable
+
+
+def synchronize() -> None:
+    """Wait for queued CUDA work (a no-op without torch or without a GPU)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    synchronize()
+    start = time.perf_counter()
+    fn()
+    synchronize()
+    return time.perf_counter() - start
 
 
 def time_it(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float:
@@ -17,12 +38,7 @@ def time_it(fn: Callable[[], object], repeat: int = 5, warmup: int = 1) -> float
     """
     for _ in range(warmup):
         fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(_timed(fn) for _ in range(repeat))
 
 
 def compare(fns: dict[str, Callable[[], object]], baseline: str | None = None, repeat: int = 5,
@@ -30,7 +46,9 @@ def compare(fns: dict[str, Callable[[], object]], baseline: str | None = None, r
     """Time several functions in one run, interleaved, and report each one's speed-up over ``baseline``.
 
     Interleaving (A, B, A, B, ...) keeps a background load from favouring whichever ran first.
-    Returns ``{name: {"seconds": median, "speedup": baseline_seconds / seconds}}``.
+    Returns ``{name: {"seconds": median, "speedup": baseline_seconds / seconds, "speedup_low": ...,
+    "speedup_high": ..., "spread": (q75 - q25) / median of its own repeats}}``; the speed-up's low/high are
+    the quartiles of the baseline's median over each of this function's repeats.
 
     >>> r = compare({"slow": lambda: sum(range(20000)), "fast": lambda: sum(range(2000))}, baseline="slow")
     >>> r["fast"]["speedup"] > 1
@@ -44,8 +62,13 @@ def compare(fns: dict[str, Callable[[], object]], baseline: str | None = None, r
     samples: dict[str, list[float]] = {name: [] for name in names}
     for _ in range(repeat):
         for name in names:
-            start = time.perf_counter()
-            fns[name]()
-            samples[name].append(time.perf_counter() - start)
+            samples[name].append(_timed(fns[name]))
     medians = {name: statistics.median(s) for name, s in samples.items()}
-    return {name: {"seconds": medians[name], "speedup": medians[baseline] / medians[name]} for name in names}
+    out = {}
+    for name in names:
+        ratios = sorted(medians[baseline] / t for t in samples[name])
+        q = statistics.quantiles(samples[name], n=4) if len(samples[name]) > 1 else [medians[name]] * 3
+        rq = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else [ratios[0]] * 3
+        out[name] = {"seconds": medians[name], "speedup": medians[baseline] / medians[name],
+                     "speedup_low": rq[0], "speedup_high": rq[2], "spread": (q[2] - q[0]) / medians[name]}
+    return out
