@@ -33,7 +33,7 @@ from sqlalchemy.exc import SAWarning
 from tqdm.auto import tqdm
 
 from grading.autograde import GradeResult, grade_submission, prepare_template
-from grading.course import REPO, gradebook, write_config
+from grading.course import REPO, ensure_bin_on_path, gradebook, source_notebook, write_config
 
 SAFE_ID = re.compile(r"[^A-Za-z0-9_.@-]+")
 DEFAULT_ID_PATTERN = r"^(?P<sid>[^_/\\ ]+)"
@@ -128,9 +128,8 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
     shard "I/N": grade only the I-th of N slices of the sorted students (one CI matrix job or batch job
     each); `merge_outputs` then combines the N output folders.
     """
-    source = Path(assignment) if str(assignment).endswith(".ipynb") else REPO / "solutions" / f"{assignment}.ipynb"
-    if not source.exists():
-        raise FileNotFoundError(f"no source notebook {source}")
+    ensure_bin_on_path()
+    source = source_notebook(assignment)
     aid = source.stem
     out = Path(out) if out else REPO / "build" / "grading" / aid
     out.mkdir(parents=True, exist_ok=True)
@@ -204,7 +203,7 @@ def _publish(template: Path, master: Path, dbs: dict[str, Path], results: dict[s
 
 def merge_outputs(assignment: str | Path, parts: list[Path], out: Path) -> dict[str, GradeResult]:
     """Combine the output folders of sharded runs (`--shard I/N`) into one: gradebook, CSV, results, feedback."""
-    source = Path(assignment) if str(assignment).endswith(".ipynb") else REPO / "solutions" / f"{assignment}.ipynb"
+    source = source_notebook(assignment)
     aid, out = source.stem, Path(out)
     results: dict[str, GradeResult] = {}
     dbs: dict[str, Path] = {}
@@ -248,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shard", help="I/N: grade only the I-th of N slices of the students (CI matrix jobs)")
     parser.add_argument("--merge", type=Path, nargs="+", metavar="DIR", help="combine the --out folders of shards")
     args = parser.parse_args(argv)
+    ensure_bin_on_path()
+    try:
+        source_notebook(args.assignment)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.merge:
         results = merge_outputs(args.assignment, args.merge, args.out or REPO / "build" / "grading" / Path(args.assignment).stem)
         print(summary_line(results, 0, 0).split(" in ")[0])
