@@ -12,20 +12,12 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from helpers.profiles import resolve_profile
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATASETS_DIR: Path = REPO_ROOT / "datasets"
 STORIES_DIR: Path = DATASETS_DIR / "stories"
 SENTENCES_DIR: Path = DATASETS_DIR / "sentences"
-
-
-def _resolve(profile: str) -> str:
-    if profile in ("local", "hub"):
-        return profile
-    if profile != "auto":
-        raise ValueError(f"profile must be 'local', 'hub' or 'auto', got {profile!r}")
-    from helpers.profiles import resolve_profile
-
-    return resolve_profile(profile)
 
 
 def _missing(path: Path) -> FileNotFoundError:
@@ -56,7 +48,7 @@ def load_stories(split: str = "train", profile: str = "local", max_stories: int 
     split = {"validation": "valid", "test": "valid"}.get(split, split)
     if split not in ("train", "valid"):
         raise ValueError(f"split must be 'train' or 'valid', got {split!r}")
-    if _resolve(profile) == "hub":
+    if resolve_profile(profile) == "hub":
         from itertools import islice
 
         cap = max_stories if max_stories is not None else (50_000 if split == "train" else None)
@@ -66,12 +58,22 @@ def load_stories(split: str = "train", profile: str = "local", max_stories: int 
     return stories if max_stories is None else stories[:max_stories]
 
 
+HUB_DATASETS_HINT = ("The hub profile of helpers.data needs the Hugging Face `datasets` library: "
+                     "pip install datasets  (it comes with `pip install -e .`; or use profile='local')")
+
+
 def _hub_load(name: str, *args, **kwargs):
+    """``datasets.load_dataset(name, ...)`` with a clear message when the library is missing.
+
+    Where the repository root is importable and the library is not installed, ``import datasets`` finds the
+    course's own ``datasets/`` folder (a namespace package without ``load_dataset``): that counts as missing.
+    """
     try:
         import datasets
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("The hub profile of helpers.data needs the Hugging Face `datasets` library: "
-                          "pip install datasets  (or use profile='local')") from exc
+        raise ImportError(HUB_DATASETS_HINT) from exc
+    if not callable(getattr(datasets, "load_dataset", None)):
+        raise ImportError(HUB_DATASETS_HINT + f" (found only the course's data folder {list(datasets.__path__)})")
     return datasets.load_dataset(name, *args, **kwargs)
 
 
@@ -111,7 +113,7 @@ def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
     (['score', 'sentence1', 'sentence2'], True)
     """
     split = _check_split(split)
-    if _resolve(profile) == "hub":
+    if resolve_profile(profile) == "hub":
         ds = _hub_load("sentence-transformers/stsb", split=split)
         return [{"sentence1": r["sentence1"], "sentence2": r["sentence2"], "score": 5.0 * float(r["score"])}
                 for r in ds]
@@ -130,7 +132,7 @@ def load_retrieval(profile: str = "local", split: str | None = None) -> dict:
     >>> len(data["passages"]) >= 2000, all(data["qrels"][q["id"]] for q in data["queries"])
     (True, True)
     """
-    if _resolve(profile) == "hub":
+    if resolve_profile(profile) == "hub":
         corpus = _hub_load("BeIR/scifact", "corpus", split="corpus")
         queries = _hub_load("BeIR/scifact", "queries", split="queries")
         qrels_ds = _hub_load("BeIR/scifact-qrels", split="test")
@@ -167,7 +169,7 @@ def load_topics(split: str = "train", profile: str = "local") -> list[dict]:
     (['label', 'text'], 8)
     """
     split = _check_split(split)
-    if _resolve(profile) == "hub":
+    if resolve_profile(profile) == "hub":
         ds = _hub_load("fancyzhx/ag_news", split=split)
         return [{"text": r["text"], "label": AG_NEWS_LABELS[int(r["label"])]} for r in ds]
     return _rows(f"topics/{split}.jsonl")
@@ -187,7 +189,7 @@ def load_wic(split: str = "train", profile: str = "local") -> list[dict]:
     True
     """
     split = _check_split(split)
-    if _resolve(profile) == "hub":
+    if resolve_profile(profile) == "hub":
         try:
             ds = _hub_load("super_glue", "wic", split="train" if split == "train" else "validation")
         except Exception:  # newer `datasets` versions dropped script-based repos

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from helpers.profiles import resolve_profile
+
 if TYPE_CHECKING:  # pragma: no cover
     from transformers import BloomForCausalLM, PreTrainedTokenizerFast
 
@@ -27,21 +29,6 @@ HUB_LMS: dict[str, str] = {"small": "bigscience/bloom-560m", "large": "bigscienc
 LOCAL_LMS: dict[str, str] = {"small": "bloom-small", "large": "bloom-large"}
 RETRAIN_HINT = ("python datasets/make_corpus.py  # corpus + tokenizer\n"
                 "python datasets/models/train_lm.py --size {size}  # retrains datasets/models/bloom-{size}")
-
-
-def _resolve(profile: str) -> str:
-    if profile in ("local", "hub"):
-        return profile
-    from helpers.profiles import resolve_profile  # only needed for "auto"
-
-    return resolve_profile(profile)
-
-
-def _dtype_kwarg(dtype: torch.dtype) -> dict:
-    import transformers
-
-    major, minor = (int(x) for x in transformers.__version__.split(".")[:2])
-    return {"dtype": dtype} if (major, minor) >= (4, 56) else {"torch_dtype": dtype}
 
 
 class _quiet_loading:
@@ -89,11 +76,11 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
 
     if size not in LOCAL_LMS:
         raise ValueError(f"size must be one of {sorted(LOCAL_LMS)}, got {size!r}")
-    resolved = _resolve(profile)
+    resolved = resolve_profile(profile)
     if resolved == "hub":
         name = HUB_LMS[size]
         with _quiet_loading():
-            model = BloomForCausalLM.from_pretrained(name, **_dtype_kwarg(dtype))
+            model = BloomForCausalLM.from_pretrained(name, dtype=dtype)
         tokenizer = AutoTokenizer.from_pretrained(name)
         device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     elif resolved == "local":
@@ -105,7 +92,7 @@ def load_course_lm(size: str = "small", profile: str = "auto", dtype: torch.dtyp
                 + RETRAIN_HINT.format(size=size))
         # Weights are stored in float32; `dtype` casts on load (bfloat16/float16 for the downcasting lessons).
         with _quiet_loading():
-            model = BloomForCausalLM.from_pretrained(path, **_dtype_kwarg(dtype))
+            model = BloomForCausalLM.from_pretrained(path, dtype=dtype)
         tokenizer = AutoTokenizer.from_pretrained(path)
         device = device or "cpu"
     else:
@@ -134,12 +121,27 @@ def token_stream(tokenizer, texts: list[str]) -> torch.Tensor:
     return torch.tensor(ids, dtype=torch.long)
 
 
+def stories_profile(tokenizer) -> str:
+    """``"local"`` for the course's own tokenizer, ``"hub"`` for any other (a hub LM is scored on TinyStories).
+
+    >>> _, tok = load_course_lm("small", profile="local")
+    >>> stories_profile(tok)
+    'local'
+    """
+    path = Path(str(getattr(tokenizer, "name_or_path", "") or ""))
+    try:
+        local = path.is_dir() and path.resolve().is_relative_to(COURSE_LM_DIR.parent.resolve())
+    except OSError:  # pragma: no cover - odd names
+        local = False
+    return "local" if local else "hub"
+
+
 def _split_stream(tokenizer, split: str) -> torch.Tensor:
     key = (getattr(tokenizer, "name_or_path", ""), len(tokenizer), split)
     if key not in _STREAM_CACHE:
         from helpers.data import load_stories
 
-        _STREAM_CACHE[key] = token_stream(tokenizer, load_stories(split))
+        _STREAM_CACHE[key] = token_stream(tokenizer, load_stories(split, stories_profile(tokenizer)))
     return _STREAM_CACHE[key]
 
 
@@ -168,7 +170,8 @@ def lm_batches(tokenizer, split: str = "train", *, seq_len: int = 128, batch_siz
 @torch.no_grad()
 def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: int = 20_000,
                seq_len: int = 128, batch_size: int = 16) -> float:
-    """Token-weighted perplexity of `model` on `texts` (default: the story validation split).
+    """Token-weighted perplexity of `model` on `texts` (default: the story validation split: the course's
+    stories for the course's tokenizer, roneneldan/TinyStories' for a hub model's).
 
     The texts are tokenized, joined with EOS, cut to the first `max_tokens` tokens and split into
     non-overlapping windows of `seq_len`; every token after the first of each window is scored.
@@ -179,10 +182,11 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
     >>> round(perplexity(model, tok, max_tokens=2_000), 1) > 1.0
     True
     """
-    if texts is None:
+    if texts is None:  # the validation stories: the course's own, or TinyStories' for a hub model
         from helpers.data import load_stories
 
-        texts = load_stories("valid")
+        profile = stories_profile(tokenizer)
+        texts = load_stories("valid", profile, max_stories=None if profile == "local" else max(200, max_tokens // 20))
     ids = token_stream(tokenizer, texts)[:max_tokens]
     if len(ids) < 2:
         raise ValueError("need at least 2 tokens to compute perplexity")
