@@ -1,10 +1,10 @@
-"""Generate the course's sentence data sets (seeded; a few seconds on one CPU core).
+"""Generate the course's sentence data sets (seeded, deterministic; under a second on one CPU core).
 
     python datasets/sentences/make_sentences.py
 
 Writes, each folder with its card README.md (licence MIT, course-generated; no external text):
-    similarity/{train,test}.jsonl   sentence pairs, graded similarity 0-5 by construction   (stands in for STS-B)
-    retrieval/passages.jsonl, queries.jsonl, qrels.jsonl   passages, queries, judgments   (stands in for BEIR)
+    similarity/{train,test}.jsonl   2,401 / 1,600 sentence pairs, similarity 0-5 in steps of 0.1 (stands in for STS-B)
+    retrieval/passages.jsonl, queries.jsonl, qrels.jsonl   5,120 passages, 1,280 queries   (stands in for BEIR)
     topics/{train,test}.jsonl       topic-labelled sentences                               (stands in for AG News)
     wic/{train,test}.jsonl          ambiguous word in context, with character span and sense (stands in for WiC)
 
@@ -19,6 +19,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SEED = 7
+SIM_PAIRS = 4000        # similarity pairs in all (train + test)
+SIM_TEST_SHARE = 0.4    # share of anchor groups in the test split
+RET_ENTITIES = 640      # made-up places, 8 passages each
+RET_QUERIES = 1280      # one relevant passage each; every 5th is a test query
 
 NAMES = """Alice Ben Carla David Elena Farid Grace Hiro Ines Jonas Kemi Liam Maya Nikos Olga Pedro Quinn Rosa
 Samir Tara Umar Vera Wen Ximena Yusuf Zoe Anton Bianca Chen Dora""".split()
@@ -151,8 +155,9 @@ def realise(r: random.Random, f: dict, *, paraphrase_of: dict | None = None, dro
     return sent[0].upper() + sent[1:] + "."
 
 
-def make_similarity(r: random.Random, n: int = 640) -> list[dict]:
-    """Pairs with graded scores by construction (see the card)."""
+def make_similarity_v1(r: random.Random, n: int = 640) -> list[dict]:
+    """The first similarity set (640 pairs, 6 grades). No longer written: main() still runs it, because the
+    topics and WiC sets are drawn from the same random stream after it and must not change."""
     rows, seen = [], set()
     kinds = [5, 4, 3, 2, 1, 0]
     while len(rows) < n:
@@ -206,6 +211,278 @@ def make_topics(r: random.Random, n_per_topic: int = 150, exclude: set[str] = fr
             k += 1
     r.shuffle(rows)
     return rows
+
+
+# --------------------------------------------------------------------------- similarity (graded by meaning edits)
+# A bigger lexicon than the topic frames above: the 8 topics get more entries per slot and 8 new topics join.
+# Written as "synonym|synonym; next entry|...". The frames above stay as they are (the topics set is made from
+# them), the similarity set draws from both.
+def _lex(text: str) -> list[list[str]]:
+    return [[w.strip() for w in entry.split("|")] for entry in text.replace("\n", " ").split(";") if entry.strip()]
+
+
+MORE = {
+    "sports": dict(
+        subj=_lex("""the captain|the team captain; the referee|the match official; the cyclist|the bike racer;
+            the boxer|the fighter; the swimmer|the Olympic swimmer; the veteran defender|the experienced defender"""),
+        act=_lex("""qualified for|earned a place in; withdrew from|pulled out of; dominated|controlled;
+            was injured in|got hurt in; refereed|officiated at; watched|followed"""),
+        obj=_lex("""the relay race|the relay; the boxing bout|the fight; the world cup qualifier|the qualifying match;
+            the cycling stage|the mountain stage; the penalty shootout|the shootout; the friendly match|the exhibition game""")),
+    "food": dict(
+        subj=_lex("""the waiter|the server; the butcher|the meat seller; the farmer's wife|the farmer's spouse;
+            the caterer|the catering firm; the vegetarian guest|the guest who eats no meat; the apprentice cook|the trainee chef"""),
+        act=_lex("""baked|oven-baked; fried|pan-fried; seasoned|spiced; sliced|cut up; froze|put in the freezer;
+            wasted|threw away"""),
+        obj=_lex("""the roast chicken|the roasted chicken; a bowl of noodles|a dish of noodles; the apple pie|the pie made of apples;
+            a mushroom risotto|a risotto with mushrooms; the cheese platter|the cheese board; a mango smoothie|a blended mango drink""")),
+    "weather": dict(
+        subj=_lex("""the hailstorm|the storm of hail; the frost|the hard frost; the drought|the long dry spell;
+            the thunderstorm|the electrical storm; the tornado|the twister; the blizzard|the snowstorm"""),
+        act=_lex("""destroyed|wrecked; cut off|isolated; froze|iced over; dried out|parched; threatened|endangered;
+            battered|pounded"""),
+        obj=_lex("""the power lines|the electricity cables; the harbour wall|the sea wall; the vineyards|the vines;
+            the ski resort|the ski station; the orchards|the fruit trees; the motorway|the highway""")),
+    "technology": dict(
+        subj=_lex("""the programmer|the coder; the chip maker|the semiconductor firm; the students|the undergraduates;
+            the security team|the security staff; the online shop|the web store; the telecom operator|the phone network"""),
+        act=_lex("""designed|built; debugged|fixed the bugs in; shut down|switched off; encrypted|scrambled;
+            installed|set up; leaked|exposed"""),
+        obj=_lex("""the password system|the login system; a smart watch|a wrist computer; the cloud servers|the remote servers;
+            the search engine|the web search tool; a chatbot|a conversational program; the mobile network|the cellular network""")),
+    "health": dict(
+        subj=_lex("""the surgeon|the operating doctor; the pharmacist|the chemist; the midwife|the birth nurse;
+            the elderly woman|the old lady; the therapist|the counsellor; the paramedic|the ambulance worker"""),
+        act=_lex("""operated on|performed surgery on; prescribed|ordered; diagnosed|identified; bandaged|dressed;
+            prevented|stopped; monitored|kept an eye on"""),
+        obj=_lex("""a twisted ankle|a sprained ankle; a skin rash|an itchy rash; the headache|the pain in the head;
+            a heart problem|a cardiac condition; the infection|the bacterial infection; a food allergy|an allergy to food""")),
+    "travel": dict(
+        subj=_lex("""the flight attendant|the cabin crew member; the cruise passengers|the people on the cruise;
+            my aunt|my father's sister; the honeymooners|the newly married couple; the hikers|the walkers;
+            the taxi driver|the cab driver"""),
+        act=_lex("""cancelled|called off; crossed|went across; rented|hired; returned to|came back to;
+            recommended|suggested; reached|arrived at"""),
+        obj=_lex("""the mountain pass|the pass through the mountains; a rental car|a hired car; the ferry|the boat service;
+            the old town|the historic centre; a camping site|a campsite; the border|the frontier""")),
+    "music": dict(
+        subj=_lex("""the conductor|the maestro; the violinist|the fiddler; the rapper|the hip-hop artist;
+            the guitarist|the guitar player; the music teacher|the music tutor; the producer|the record producer"""),
+        act=_lex("""released|put out; tuned|adjusted the pitch of; remixed|reworked; conducted|directed;
+            improvised|made up on the spot; streamed|broadcast online"""),
+        obj=_lex("""a lullaby|a cradle song; the symphony|the orchestral work; a drum solo|a solo on the drums;
+            the opera|the operatic work; a love song|a romantic song; the soundtrack|the film score""")),
+    "business": dict(
+        subj=_lex("""the accountant|the bookkeeper; the supermarket chain|the grocery chain; the trade union|the union;
+            the airline|the air carrier; the landlord|the property owner; the central bank|the national bank"""),
+        act=_lex("""invested in|put money into; merged with|joined forces with; closed|shut; borrowed|took a loan for;
+            exported|shipped abroad; audited|inspected the accounts of"""),
+        obj=_lex("""the new factory|the new plant; the shares|the stock; a big contract|a large deal;
+            the annual budget|the yearly budget; the debt|the money owed; the online store|the web shop""")),
+}
+NEW_TOPICS = {
+    "education": dict(
+        subj=_lex("""the teacher|the schoolteacher; the headmaster|the head teacher; the students|the pupils;
+            the professor|the lecturer; the librarian|the library keeper; the exam board|the examination board;
+            the tutor|the private teacher; the school|the academy"""),
+        act=_lex("""taught|gave lessons on; graded|marked; failed|did not pass; studied|revised; explained|clarified;
+            postponed|put off; organised|arranged; discussed|talked about"""),
+        obj=_lex("""the maths exam|the mathematics test; a history lesson|a history class; the essay|the written assignment;
+            the science project|the science assignment; the reading list|the list of books; a spelling test|a spelling quiz;
+            the school trip|the class excursion; the final grades|the end-of-year marks"""),
+        place=_lex("""in the classroom|in class; at the university|on campus; in the library|among the bookshelves;
+            at the school hall|in the assembly hall"""),
+        time=_lex("""before the holidays|ahead of the break; on the first day|on the opening day; this term|during this semester""")),
+    "science": dict(
+        subj=_lex("""the biologist|the life scientist; the astronomers|the stargazers; the chemist|the lab chemist;
+            the physicists|the physics team; the geologist|the rock scientist; the research team|the study group;
+            the young scientist|the junior researcher; the space agency|the space administration"""),
+        act=_lex("""discovered|found; measured|quantified; observed|watched; published|wrote up; analysed|examined;
+            confirmed|verified; predicted|forecast; photographed|imaged"""),
+        obj=_lex("""a new species|an unknown species; the distant galaxy|the faraway galaxy; the fossil|the ancient bones;
+            the chemical reaction|the reaction; the comet|the icy comet; the volcano|the active volcano;
+            the gene|the piece of DNA; the results|the findings"""),
+        place=_lex("""in the rainforest|in the jungle; at the observatory|at the telescope; under the microscope|with a microscope;
+            on the ocean floor|at the bottom of the sea"""),
+        time=_lex("""after ten years of work|after a decade of research; this spring|in spring this year;
+            in a new study|in a recent paper""")),
+    "politics": dict(
+        subj=_lex("""the president|the head of state; the prime minister|the premier; the mayor|the city mayor;
+            the senators|the members of the senate; the opposition|the opposition party; the voters|the electorate;
+            the minister|the government minister; the protesters|the demonstrators"""),
+        act=_lex("""approved|passed; rejected|voted down; criticised|attacked; proposed|put forward; signed|put their name to;
+            debated|argued over; supported|backed; delayed|put on hold"""),
+        obj=_lex("""the new tax|the tax increase; the peace treaty|the peace agreement; the budget plan|the spending plan;
+            the election|the vote; the housing law|the law on housing; the reform|the overhaul;
+            the trade deal|the trade agreement; the curfew|the night-time ban"""),
+        place=_lex("""in parliament|in the chamber; at the summit|at the meeting of leaders; in the capital|in the seat of government;
+            outside the town hall|in front of the city hall"""),
+        time=_lex("""on election day|on polling day; late on Monday|on Monday night; after a long debate|after hours of argument""")),
+    "nature": dict(
+        subj=_lex("""the fox|the red fox; the eagle|the bird of prey; the bees|the honeybees; the wolves|the wolf pack;
+            the whale|the humpback whale; the deer|the stag; the ants|the ant colony; the park rangers|the wardens"""),
+        act=_lex("""hunted|preyed on; protected|guarded; built|constructed; fed on|ate; migrated to|moved to;
+            escaped from|fled; counted|recorded; destroyed|ruined"""),
+        obj=_lex("""the rabbits|the bunnies; a nest|a nesting site; the wild flowers|the wildflowers; the salmon|the river fish;
+            the old oak|the ancient oak tree; the meadow|the grassland; the beehive|the hive; the seals|the seal colony"""),
+        place=_lex("""in the forest|in the woods; near the river|by the stream; on the cliffs|along the cliff edge;
+            in the national park|in the nature reserve"""),
+        time=_lex("""at dusk|at nightfall; every autumn|each fall; early in the morning|at first light""")),
+    "home": dict(
+        subj=_lex("""my father|my dad; my sister|my older sister; the neighbours|the people next door; the children|the kids;
+            the plumber|the pipe fitter; the cleaner|the housekeeper; my grandfather|my grandpa; the new tenants|the new renters"""),
+        act=_lex("""painted|repainted; cleaned|tidied; repaired|mended; moved|carried; decorated|did up; sold|got rid of;
+            washed|scrubbed; assembled|put together"""),
+        obj=_lex("""the kitchen walls|the walls of the kitchen; the old sofa|the worn couch; the leaking tap|the dripping faucet;
+            the garden fence|the fence around the garden; the bookshelf|the book case; the bedroom|the sleeping room;
+            the windows|the panes; the washing machine|the washer"""),
+        place=_lex("""in the living room|in the lounge; in the garden|in the back yard; upstairs|on the upper floor;
+            in the garage|in the car shed"""),
+        time=_lex("""on Saturday morning|early on Saturday; before the guests arrived|before the visitors came; all afternoon|the whole afternoon""")),
+    "transport": dict(
+        subj=_lex("""the bus driver|the coach driver; the train company|the rail operator; the cyclists|the bike riders;
+            the commuters|the daily travellers; the truck driver|the lorry driver; the port authority|the harbour authority;
+            the city|the municipality; the ferry captain|the skipper of the ferry"""),
+        act=_lex("""blocked|obstructed; delayed|slowed down; repaired|fixed; crashed into|collided with; opened|inaugurated;
+            diverted|rerouted; overtook|passed; inspected|checked"""),
+        obj=_lex("""the tunnel|the underpass; the express train|the fast train; the cycle lane|the bike lane;
+            the roundabout|the traffic circle; the night bus|the late bus; the container ship|the cargo vessel;
+            the parking garage|the car park; the level crossing|the railway crossing"""),
+        place=_lex("""on the motorway|on the highway; at the station|at the railway station; in the city centre|downtown;
+            at the border crossing|at the frontier post"""),
+        time=_lex("""during rush hour|at peak time; on Friday evening|late on Friday; for three hours|for hours""")),
+    "art": dict(
+        subj=_lex("""the painter|the artist; the sculptor|the stone carver; the photographer|the camera artist;
+            the museum director|the head of the museum; the art students|the students of fine art; the collector|the art buyer;
+            the curator|the exhibition organiser; the poet|the writer of verse"""),
+        act=_lex("""painted|depicted; restored|repaired; exhibited|showed; sold|auctioned; stole|took; damaged|harmed;
+            donated|gave away; sketched|drew"""),
+        obj=_lex("""a portrait|a painting of a face; the marble statue|the stone figure; a landscape|a painting of the countryside;
+            the old manuscript|the ancient document; a mural|a wall painting; the photographs|the photos;
+            a poem|a piece of verse; the tapestry|the woven hanging"""),
+        place=_lex("""at the gallery|in the art gallery; in the studio|in the workshop; at the auction|at the sale;
+            in the museum|inside the museum"""),
+        time=_lex("""last autumn|the previous fall; over the summer|during summer; after a decade|ten years later""")),
+    "law": dict(
+        subj=_lex("""the judge|the magistrate; the police|the officers; the lawyer|the attorney; the jury|the jurors;
+            the thief|the burglar; the detective|the investigator; the witness|the eyewitness; the court|the tribunal"""),
+        act=_lex("""arrested|detained; questioned|interviewed; sentenced|punished; accused|charged; released|freed;
+            investigated|looked into; fined|penalised; defended|represented"""),
+        obj=_lex("""the suspect|the accused man; the driver|the motorist; the robbery|the theft; the company director|the boss of the firm;
+            the fraud case|the case of fraud; the shoplifter|the person stealing from shops; the gang|the criminal group;
+            the young offender|the teenage criminal"""),
+        place=_lex("""in court|in the courtroom; at the police station|at the station; in the city|in town;
+            near the bank|close to the bank"""),
+        time=_lex("""on Thursday|this Thursday; after a long trial|after a lengthy trial; earlier this month|at the start of the month""")),
+}
+# generic extras: a manner phrase any event can take, and more places and times
+MANNERS = _lex("""quickly|rapidly; carefully|with great care; again|once more; reluctantly|unwillingly;
+    proudly|with pride; secretly|in secret; suddenly|all of a sudden; slowly|gradually; happily|gladly;
+    for the first time|for the very first time; without warning|unexpectedly; together|jointly""")
+CITIES = _lex("""in Paris|in the French capital; in Tokyo|in the Japanese capital; in Madrid|in the Spanish capital;
+    in Cairo|in the Egyptian capital; in Berlin|in the German capital; in Lisbon|in the Portuguese capital;
+    in Nairobi|in the Kenyan capital; in Ottawa|in the Canadian capital; in Rome|in the Italian capital;
+    in Oslo|in the Norwegian capital; in Lima|in the Peruvian capital; in Hanoi|in the Vietnamese capital""")
+TIMES = _lex("""in 2019|in the year 2019; two days ago|the day before yesterday; at noon|at midday;
+    in the evening|in the late evening; on New Year's Eve|on the last night of the year; in March|this March;
+    at midnight|at twelve at night; on a rainy afternoon|one wet afternoon""")
+SLOTS = ("subj", "act", "obj", "manner", "place", "time")
+# what each kind of change to the second sentence costs, in points of similarity (5 = same meaning)
+EDIT_COST = {"subj": 1.1, "act": 1.4, "obj": 1.2, "manner": 0.4, "place": 0.5, "time": 0.4}
+DROP_COST = {"manner": 0.3, "place": 0.3, "time": 0.2}
+
+
+def sim_lexicon() -> dict:
+    """Per topic and slot, the list of entries (each a list of synonyms) the similarity set draws from."""
+    lex = {}
+    for topic in list(TOPICS) + list(NEW_TOPICS):
+        base = TOPICS.get(topic) or NEW_TOPICS[topic]
+        more = MORE.get(topic, {})
+        lex[topic] = {k: list(base[k]) + list(more.get(k, [])) for k in ("subj", "act", "obj", "place", "time")}
+        lex[topic]["place"] += CITIES
+        lex[topic]["time"] += TIMES
+        lex[topic]["manner"] = list(MANNERS)
+    return lex
+
+
+def sim_realise(r: random.Random, lex: dict, f: dict, other_words: float) -> str:
+    """Sentence for frame `f` (slot -> entry index or None); each slot takes a non-first synonym with
+    probability `other_words` (a paraphrase), else the first one. Four word orders."""
+    t = lex[f["topic"]]
+    w = {}
+    for k in SLOTS:
+        if f[k] is None:
+            w[k] = ""
+            continue
+        options = t[k][f[k]]
+        w[k] = r.choice(options[1:]) if len(options) > 1 and r.random() < other_words else options[0]
+    s, a, o, m, p, tm = (w[k] for k in SLOTS)
+    before_verb = m == "" or (" " not in m and m.endswith("ly"))  # "the chef quickly cooked ..."
+    patterns = [f"{s} {a} {o} {m} {p} {tm}",
+                f"{tm}, {s} {m} {a} {o} {p}" if before_verb else f"{tm}, {s} {a} {o} {m} {p}",
+                f"{p}, {s} {a} {o} {m} {tm}", f"{s} {a} {o} {tm} {p} {m}"]
+    sent = " ".join(r.choice(patterns).split()).replace(" ,", ",").strip(", ")
+    return sent[0].upper() + sent[1:] + "."
+
+
+def make_similarity(r: random.Random, n: int = 4000, exclude: set[str] = frozenset(),
+                    pairs_per_anchor: int = 2) -> list[list[dict]]:
+    """Pairs graded by how much meaning the second sentence keeps (see the card): score = 5 minus the cost of
+    each slot changed or dropped, or 0-0.4 for a sentence from another topic. Each anchor sentence is paired
+    with `pairs_per_anchor` different second sentences; a sentence occurs in one anchor's group only, and the
+    groups are returned separately so that a split by group puts no sentence in two splits."""
+    lex = sim_lexicon()
+    topics = list(lex)
+    groups, n_rows, used = [], 0, set(exclude)
+    while n_rows < n:
+        topic = r.choice(topics)
+        t = lex[topic]
+        f = {k: r.randrange(len(t[k])) for k in SLOTS} | {"topic": topic}
+        for k in ("manner", "place", "time"):
+            if r.random() < {"manner": 0.6, "place": 0.25, "time": 0.3}[k]:
+                f[k] = None
+        s1 = sim_realise(r, lex, f, other_words=0.3)
+        if s1 in used:
+            continue
+        used.add(s1)
+        rows = []
+        for _ in range(pairs_per_anchor):
+            if r.random() < 0.12:  # another topic: shares nothing, or a generic place/time
+                other = r.choice([x for x in topics if x != topic])
+                g = {k: r.randrange(len(lex[other][k])) for k in SLOTS} | {"topic": other}
+                g["manner"] = None if r.random() < 0.6 else g["manner"]
+                score = 0.0
+                for k, pool in (("place", CITIES), ("time", TIMES)):
+                    if f[k] is not None and r.random() < 0.3 and t[k][f[k]] in pool:
+                        g[k] = lex[other][k].index(t[k][f[k]])
+                        score += 0.2 if k == "time" else 0.3
+                s2 = sim_realise(r, lex, g, other_words=0.5)
+            else:
+                intensity = 0.1 + 0.9 * r.random()  # how much of the meaning changes
+                g, cost = dict(f), 0.0
+                for k in SLOTS:
+                    u = r.random()
+                    if u < intensity * (0.8 if k in EDIT_COST and k in ("subj", "act", "obj") else 0.5):
+                        if f[k] is None:  # add a detail the first sentence did not have
+                            g[k] = r.randrange(len(t[k]))
+                            cost += DROP_COST[k]
+                        else:
+                            g[k] = (f[k] + r.randrange(1, len(t[k]))) % len(t[k])
+                            cost += EDIT_COST[k]
+                    elif k in DROP_COST and f[k] is not None and u > 1 - 0.25 * intensity:
+                        g[k] = None
+                        cost += DROP_COST[k]
+                score = max(0.0, 5.0 - cost)
+                s2 = sim_realise(r, lex, g, other_words=0.7)
+            if s2 in used:
+                continue
+            used.add(s2)
+            a, b = (s1, s2) if r.random() < 0.5 else (s2, s1)
+            rows.append({"sentence1": a, "sentence2": b, "score": round(score, 1), "topic": topic})
+        if rows:
+            groups.append(rows)
+            n_rows += len(rows)
+    return groups
 
 
 # --------------------------------------------------------------------------- retrieval
@@ -521,25 +798,35 @@ def split_rows(rows: list[dict], test_share: float = 0.2) -> tuple[list[dict], l
 
 
 def main() -> int:
+    # One random stream for the topics and WiC sets, unchanged since they were first written (notebooks 08, 09
+    # and 12 use them): the first similarity set and the first retrieval set are still drawn from it, only to
+    # keep the stream where it was, and are not written any more.
     r = random.Random(SEED)
-    sim = make_similarity(r)
-    sim_train, sim_test = split_rows(sim)
-    write_jsonl(HERE / "similarity" / "train.jsonl", sim_train)
-    write_jsonl(HERE / "similarity" / "test.jsonl", sim_test)
-
-    ret = make_retrieval(r)
-    for name in ("passages", "queries", "qrels"):
-        write_jsonl(HERE / "retrieval" / f"{name}.jsonl", ret[name])
-
-    used = {row["sentence1"] for row in sim} | {row["sentence2"] for row in sim}
+    sim_v1 = make_similarity_v1(r)
+    make_retrieval(r)
+    used = {row["sentence1"] for row in sim_v1} | {row["sentence2"] for row in sim_v1}
     top = make_topics(r, exclude=used)
     top_train, top_test = split_rows(top)
     write_jsonl(HERE / "topics" / "train.jsonl", top_train)
     write_jsonl(HERE / "topics" / "test.jsonl", top_test)
-
     wic_train, wic_test = make_wic(r)
     write_jsonl(HERE / "wic" / "train.jsonl", wic_train)
     write_jsonl(HERE / "wic" / "test.jsonl", wic_test)
+
+    # The similarity and retrieval sets, each from its own stream. No similarity sentence is a topics sentence.
+    groups = make_similarity(random.Random(SEED * 1000 + 1), n=SIM_PAIRS, exclude={row["text"] for row in top})
+    n_test_groups = round(len(groups) * SIM_TEST_SHARE)
+    sim_test = [row for g in groups[:n_test_groups] for row in g]
+    sim_train = [row for g in groups[n_test_groups:] for row in g]
+    rs = random.Random(SEED * 1000 + 2)
+    rs.shuffle(sim_train)
+    rs.shuffle(sim_test)
+    write_jsonl(HERE / "similarity" / "train.jsonl", sim_train)
+    write_jsonl(HERE / "similarity" / "test.jsonl", sim_test)
+
+    ret = make_retrieval(random.Random(SEED * 1000 + 3), n_entities=RET_ENTITIES, n_queries=RET_QUERIES)
+    for name in ("passages", "queries", "qrels"):
+        write_jsonl(HERE / "retrieval" / f"{name}.jsonl", ret[name])
     print(f"similarity {len(sim_train)}/{len(sim_test)} pairs; retrieval {len(ret['passages'])} passages, "
           f"{len(ret['queries'])} queries; topics {len(top_train)}/{len(top_test)}; wic {len(wic_train)}/{len(wic_test)}")
     return 0
