@@ -37,7 +37,6 @@ class MetricsLog:
     >>> log.record("bytes_ratio_fp32_bf16", 2.0, claim=2.0, note="model.to(bfloat16) halves the bytes")
     >>> log.claim("bf16_halves_bytes", 1.99 < 2.0 < 2.01, "bfloat16 halves the model's bytes", ratio=2.0)
     ✓ bfloat16 halves the model's bytes  (ratio=2)
-    True
     """
 
     def __init__(self, notebook: str, profile: str = "local"):
@@ -66,13 +65,13 @@ class MetricsLog:
         self.metrics[name] = entry
         self._write()
 
-    def claim(self, claim_id: str, holds: Any, text: str, **values: Any) -> bool:
+    def claim(self, claim_id: str, holds: Any, text: str, **values: Any) -> None:
         """Check one measured statement of the prose against this run's numbers; print and store the verdict.
 
         ``holds`` is the check (a bool computed from the run's numbers), ``text`` the sentence as the prose
         states it, ``values`` the numbers it rests on (shown next to the verdict and stored in the report).
         A failing claim does not stop the notebook; ``slm-course course`` fails when a local-profile claim
-        fails. Returns ``holds`` as a bool.
+        fails. Returns nothing, so a claim on a cell's last line prints only its verdict line.
         """
         holds = bool(holds)
         shown = {k: _plain(v) for k, v in values.items()}
@@ -82,7 +81,6 @@ class MetricsLog:
         numbers = ", ".join(f"{k}={_fmt(v)}" for k, v in shown.items())
         mark = "✓" if holds else "✗ does NOT hold in this run:"
         print(f"{mark} {text}" + (f"  ({numbers})" if numbers else ""))
-        return holds
 
     def claims_table(self) -> str:
         """The checked claims as a markdown table."""
