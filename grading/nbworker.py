@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -33,9 +34,16 @@ def main(argv: list[str]) -> int:
     root, aid, sid, feedback = Path(argv[0]), argv[1], argv[2], argv[3] == "1"
     os.chdir(root)
     out = {"success": _run(["autograde", aid, "--student", sid, "--force"])}
-    if out["success"] and feedback:
-        strip_hidden_tests(root / "autograded" / sid / aid / f"{aid}.ipynb")
-        out["feedback"] = _run(["generate_feedback", aid, "--student", sid, "--force"])
+    if out["success"] and feedback:  # feedback from a scrubbed copy: the autograded notebook keeps everything
+        graded = root / "autograded" / sid / aid / f"{aid}.ipynb"
+        kept = root / "autograded-full.ipynb"
+        shutil.copyfile(graded, kept)
+        try:
+            strip_hidden_tests(graded, root / "source" / aid / f"{aid}.ipynb")
+            out["feedback"] = _run(["generate_feedback", aid, "--student", sid, "--force"])
+        finally:
+            shutil.copyfile(kept, graded)
+            kept.unlink()
     (root / "worker.json").write_text(json.dumps(out))
     return 0 if out["success"] else 1
 
