@@ -1,6 +1,7 @@
 """Measuring memory: bytes held by tensors and models, and the process's peak resident memory.
 
-Used in: 01 parameter counting, 02 downcasting, 03 linear quantization, 04 quanto, 05 embedding quantization.
+Used in: 01 parameter counting, 02 downcasting, 03 linear quantization, 04 quanto, 05 embedding quantization,
+07 pruning, 08 distillation, 09 LoRA/QLoRA.
 """
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import sys
 
 import torch
 
-GB = 1e9  # decimal gigabytes, as model cards and the lectures use
-GiB = 2**30
+GB = 1e9  # decimal gigabytes, as model cards and the lectures use (the course never uses 2**30)
 
 
 def tensor_bytes(t: torch.Tensor) -> int:
@@ -62,17 +62,13 @@ def format_bytes(n: float) -> str:
     >>> format_bytes(1_500_000)
     '1.50 MB'
     """
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    for unit, size in (("TB", 1e12), ("GB", GB), ("MB", 1e6), ("kB", 1e3)):
         if abs(n) >= size:
             return f"{n / size:.2f} {unit}"
     return f"{int(n)} B"
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident memory of this process so far, in bytes (Linux and macOS).
-
-    >>> peak_rss_bytes() > 0
-    True
-    """
+    """Peak resident memory of this process so far, in bytes (Linux and macOS; ``ru_maxrss`` is in kB on Linux)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return int(peak if sys.platform == "darwin" else peak * 1024)

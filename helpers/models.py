@@ -9,7 +9,8 @@
 
 The course's own trained BLOOM-architecture LMs are loaded by :mod:`helpers.lm`.
 
-Used in: 01 parameter counting, 02 downcasting, 04 quanto, 05/06/12 embeddings, 10 Mixture-of-Experts.
+Used in: 01 parameter counting, 03 linear quantization, 04 quanto, 05/06/12 embeddings,
+08 distillation (the MiniLM teacher), 10 Mixture-of-Experts.
 """
 from __future__ import annotations
 

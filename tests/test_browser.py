@@ -17,7 +17,7 @@
 6. saves screenshots: ``build/artifacts/browser-01.png`` (the executed notebook, scrolled to its outputs) and
    ``build/artifacts/browser-01-validate.png`` (the dialog).
 
-``test_course_report_renders_in_browser`` opens an HTML course report (helpers.report) and checks that its
+``test_course_report_renders_in_browser`` opens an HTML course report (grading.report) and checks that its
 figures load. Both skip, saying why, where Chromium (``/usr/bin/chromium`` or ``$SLM_CHROMIUM``) or the
 ``playwright`` package is missing. ``test_html_report_lists_metrics_and_figures`` needs no browser.
 """
@@ -92,13 +92,16 @@ def _fake_course(out: Path) -> list[dict]:
     return [{"notebook": "00_demo", "status": "ok", "seconds": 3.2, "peak_mb": 512, "error": "",
              "metrics": {"bytes_ratio": {"value": 1.99996, "claim": 2.0, "note": "bf16 halves <bytes>"},
                          "speedup": {"value": 3.0, "unit": "×", "claim": 2.0},
-                         "gb_7b_4bit": {"value": 3.5, "unit": "GB", "claim": "under 4"}}},
+                         "gb_7b_4bit": {"value": 3.5, "unit": "GB", "claim": "under 4"}},
+             "profile": "local", "quick": False,
+             "claims": [{"id": "bf16_halves", "text": "bf16 halves the <bytes>", "holds": True, "values": {"ratio": 1.99996}},
+                        {"id": "int8_faster", "text": "int8 is faster", "holds": False, "values": {"speedup": 0.8}}]},
             {"notebook": "01_broken", "status": "failed", "seconds": 1.0, "peak_mb": None, "metrics": {},
              "error": "NameError: name 'x' is not defined"}]
 
 
 def test_html_report_lists_metrics_and_figures(tmp_path):
-    from helpers.report import write_html_report
+    from grading.report import write_html_report
 
     results = _fake_course(tmp_path)
     page = write_html_report(results, tmp_path, profile="local")
@@ -109,11 +112,13 @@ def test_html_report_lists_metrics_and_figures(tmp_path):
     assert "1.00×" in html and "1.50×" in html and "under 4" in html
     assert "bf16 halves &lt;bytes&gt;" in html, "notes are HTML-escaped"
     assert "NameError" in html and 'class="failed"' in html
+    assert "bf16 halves the &lt;bytes&gt;" in html and "ratio = 2" in html, "each claim is shown with its numbers"
+    assert "✗ does not hold" in html and "speedup = 0.8" in html and "1/2" in html
     assert "base64" not in html
 
 
 def test_course_report_renders_in_browser(browser, tmp_path):
-    from helpers.report import write_html_report
+    from grading.report import write_html_report
 
     page_path = write_html_report(_fake_course(tmp_path), tmp_path)
     page = browser.new_page(viewport={"width": 1100, "height": 800})
@@ -123,6 +128,7 @@ def test_course_report_renders_in_browser(browser, tmp_path):
         sizes = page.evaluate("Array.from(document.images, i => [i.getAttribute('src'), i.naturalWidth])")
         assert sizes and all(width > 0 for _, width in sizes), f"figures did not load: {sizes}"
         assert page.locator("tr.agree").count() == 1 and page.locator("tr.differ").count() == 1
+        assert page.locator("tr.claim.held").count() == 1 and page.locator("tr.claim.broken").count() == 1
     finally:
         page.close()
 

@@ -1,7 +1,7 @@
 """Colab: every released notebook opens on Colab and sets itself up there, and the setup cell is inert elsewhere.
 
 * every ``notebooks/*.ipynb`` (and its source in ``solutions/``) starts with the "Open in Colab" link to itself
-  and has ``helpers.colab.COLAB_CELL``, unchanged, as its first code cell (before ``parameters``, without
+  and has ``grading.colab.COLAB_CELL``, unchanged, as its first code cell (before ``parameters``, without
   nbgrader metadata or outputs); the README's syllabus links every released notebook on Colab;
 * executing the cell outside Colab prints nothing, writes no file, and leaves cwd, sys.path and the
   environment as they were;
@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.colab import COLAB_CELL, LINK_TAG, SETUP_TAG, add_colab_cell, colab_url
+from grading.colab import COLAB_CELL, LINK_TAG, SETUP_TAG, add_colab_cell, colab_url
 
 REPO = Path(__file__).resolve().parents[1]
 RELEASED = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -35,7 +35,7 @@ def _params(paths: list[Path], what: str) -> list:
 def _check_notebook(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
-    hint = f"run `python -m helpers.colab solutions/{path.name}`, then `python3 -m helpers release`"
+    hint = f"run `python -m grading.colab solutions/{path.name}`, then `python3 -m helpers release`"
     assert first.cell_type == "markdown" and colab_url(path.stem) in first.source, \
         f"{path.name}: the first cell must link {colab_url(path.stem)}; {hint}"
     setup = [c for c in nb.cells if SETUP_TAG in c.metadata.get("tags", [])]
@@ -43,7 +43,7 @@ def _check_notebook(path: Path) -> None:
     cell = setup[0]
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert cell is code_cells[0], f"{path.name}: the Colab setup cell must be the first code cell"
-    assert cell.source == COLAB_CELL, f"{path.name}: the Colab setup cell differs from helpers.colab.COLAB_CELL; {hint}"
+    assert cell.source == COLAB_CELL, f"{path.name}: the Colab setup cell differs from grading.colab.COLAB_CELL; {hint}"
     assert "nbgrader" not in cell.metadata and "parameters" not in cell.metadata.get("tags", [])
     assert not cell.get("outputs"), f"{path.name}: the Colab setup cell has outputs"
 
@@ -63,7 +63,7 @@ def test_readme_syllabus_links_every_released_notebook_on_colab():
         pytest.skip("no released notebooks yet")
     readme = (REPO / "README.md").read_text()
     missing = [p.stem for p in RELEASED if colab_url(p.stem) not in readme]
-    assert not missing, f"README.md lacks the Colab link (helpers.colab.colab_badge) for: {missing}"
+    assert not missing, f"README.md lacks the Colab link (grading.colab.colab_badge) for: {missing}"
 
 
 _PROBE = r"""
@@ -154,7 +154,7 @@ def test_add_colab_cell_on_a_copy_of_every_source(tmp_path):
     """What the lead's one-off insertion will do to solutions/: only the two cells are added, and nbformat agrees."""
     if not SOURCES:
         pytest.skip("no source notebooks yet")
-    from helpers.colab import add_colab_cells_to_files
+    from grading.colab import add_colab_cells_to_files
 
     copies = []
     for src in SOURCES:

@@ -9,7 +9,10 @@ nothing and prints nothing. It cannot import ``helpers``: on Colab the package i
 cell and the setup cell as its first code cell, idempotently. Neither cell carries nbgrader metadata or the
 papermill ``parameters`` tag.
 
-    python -m helpers.colab solutions/*.ipynb     # add/update both cells in place (then regenerate releases)
+    python -m grading.colab solutions/*.ipynb     # add/update both cells in place (then regenerate releases)
+
+The cell installs the course with ``pip install -e`` and no extras: the notebooks need only the base
+dependencies (``pyproject.toml``); nbgrader, papermill, JupyterLab and the test tools are the ``dev`` extra.
 
 Used by: every notebook in ``solutions/`` and ``notebooks/``; README's syllabus (``colab_url``); tests/test_colab.py.
 """
