@@ -70,7 +70,10 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES):
     def _callables(ns):
         return {k: v for k, v in _list(ns.items()) if _callable(v) and not _isinstance(v, ModuleType)}
 
-    snap_mods = {name: (m, _callables(_vars(m))) for name, m in mods.items()}
+    FULL = ("helpers.checks",)  # every global of these, not only their callables
+    snap_mods = {name: (m, _dict(_vars(m)) if name in FULL else _callables(_vars(m))) for name, m in mods.items()}
+    snap_code = {_id(v): (v, v.__code__, v.__defaults__, v.__kwdefaults__)
+                 for _, funcs in snap_mods.values() for v in funcs.values() if _isinstance(v, FunctionType)}
     classes = []
     if "torch" in mods:
         classes += [mods["torch"].Tensor, mods["torch"].nn.Parameter]
@@ -250,6 +253,10 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES):
                         funcs[k] = now  # a library wrapping its own function (e.g. transformers, accelerate)
                         continue
                     bad("library", f"{name}.{k} replaced"); _setattr(m, k, v)
+        for v, code, defaults, kwdefaults in snap_code.values():
+            if v.__code__ is not code or v.__defaults__ is not defaults or v.__kwdefaults__ is not kwdefaults:
+                bad("library", f"the code of {v.__module__}.{v.__qualname__} replaced")
+                v.__code__, v.__defaults__, v.__kwdefaults__ = code, defaults, kwdefaults
         for c, d0 in snap_classes.items():
             d = c.__dict__
             for k in _set(d) | _set(d0):
