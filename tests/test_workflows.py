@@ -104,6 +104,17 @@ def test_cpu_job_runs_exactly_ci_script():
     assert upload[0].get("if") == "always()", "upload artifacts even when tests fail"
     assert upload[0]["with"]["path"].rstrip("/") == "build"
     assert (REPO / ".ci" / "run").is_file()
+    assert job["timeout-minutes"] >= 50, "CI's budget is 45 minutes on 2 cores: leave the job room for it"
+
+
+def test_ci_script_runs_the_readme_test_command_and_times_its_phases():
+    script = (REPO / ".ci" / "run").read_text()
+    proc = subprocess.run(["bash", "-n", str(REPO / ".ci" / "run")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "python3 -m helpers test" in script and "python3 -m helpers test" in (REPO / "README.md").read_text()
+    assert "SLM_CI_PHASES=" in script, "hand the phases .ci/run timed (apt, setup) to the test command's summary"
+    assert re.search(r"^set -euo pipefail", script, re.M)
+    assert "exit $code" in script, "print the total even when the tests fail, then fail"
 
 
 def test_gpu_job_executes_course_in_hub_profile():
