@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import html
 import inspect
 import json
@@ -37,7 +38,7 @@ from tqdm.auto import tqdm
 
 from grading import lms
 from grading.autograde import GradeResult, grade_submission, prepare_template, test_points
-from grading.course import (REPO, ensure_bin_on_path, gradebook, known_assignments, source_notebook,
+from grading.course import (CONFIG_FILE, REPO, ensure_bin_on_path, gradebook, known_assignments, source_notebook,
                             write_config)
 from grading.lms import DEFAULT_ID_PATTERN, SubmissionError
 
@@ -194,6 +195,31 @@ def publish(out: Path, aid: str, source: Path, template: Path, records: dict[str
     staged = out / f".staging-{os.getpid()}"
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir()
+    try:
+        _stage(out, aid, source, master, merged, changed, staged, meta, canvas_column)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
+    try:
+        for sid in sorted(changed):
+            for kind, path in staged_dirs.get(sid, {}).items():
+                if path.exists():
+                    _replace(path, out / kind / sid)
+        for name in ("gradebook.db", "grades.csv", "canvas_grades.csv", "moodle_grades.csv", "nbgrader_config.py",
+                     "results.json"):
+            _replace(staged / name, out / name)
+        _replace(staged / "source", out / "source")
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+        shutil.rmtree(staged, ignore_errors=True)
+    return merged
+
+
+def _stage(out: Path, aid: str, source: Path, master: Path, merged: dict, changed: dict, staged: Path, meta: dict,
+           canvas_column: str | None) -> None:
+    """Write the new gradebook files into `staged` (nothing in `out` changes here)."""
     shutil.copyfile(master / "gradebook.db", staged / "gradebook.db")
     counts = {s: sum(r["status"] == s for r in merged.values()) for s in STATUSES}
     secs = meta.get("seconds") or 0
@@ -213,24 +239,28 @@ def publish(out: Path, aid: str, source: Path, template: Path, records: dict[str
         "'sqlite:///' + os.path.join(c.CourseDirectory.root, 'gradebook.db')\n")
     (staged / "source" / aid).mkdir(parents=True)
     shutil.copyfile(source, staged / "source" / aid / f"{aid}.ipynb")
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
-    try:
-        for sid in sorted(changed):
-            for kind, path in staged_dirs.get(sid, {}).items():
-                if path.exists():
-                    _replace(path, out / kind / sid)
-        for name in ("gradebook.db", "grades.csv", "canvas_grades.csv", "moodle_grades.csv", "nbgrader_config.py",
-                     "results.json"):
-            _replace(staged / name, out / name)
-        _replace(staged / "source", out / "source")
-    finally:
-        if old is not None:
-            signal.signal(signal.SIGINT, old)
-        shutil.rmtree(staged, ignore_errors=True)
-    return merged
 
 
 # --- grading ------------------------------------------------------------------------------------------------
+
+def cached_template(source: Path, out: Path, work: Path) -> Path:
+    """The assignment's template root (prepare_template), kept in OUT/.cache (hidden from kernels) per source."""
+    import nbgrader
+
+    key = hashlib.sha256(source.read_bytes() + CONFIG_FILE.read_bytes() + nbgrader.__version__.encode()).hexdigest()
+    cache = Path(out) / ".cache"
+    cached = cache / f"template-{source.stem}-{key[:16]}"
+    if (cached / "gradebook.db").exists():
+        return cached
+    built = prepare_template(source, work / "template")
+    staging = cache / f".tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(built, staging)
+    for old in cache.glob(f"template-{source.stem}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    os.replace(staging, cached)
+    return cached
+
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
     if not shard:
@@ -319,6 +349,8 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
             subs = lms.collect_submissions(Path(submissions), aid, work / "unpacked", pattern)
         except SubmissionError as exc:
             raise BatchError(str(exc)) from None
+        if subs.skipped:
+            log(f"not a submission, skipped: {', '.join(subs.skipped)}")
         if not subs:
             raise BatchError(f"no submissions found in {submissions}: nothing was graded or changed. Expected a "
                              "Canvas or Moodle export, or one folder per student (see grading/README.md)")
@@ -338,10 +370,9 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
                 order = [sid for k, sid in enumerate(order) if k % pick[1] == pick[0] - 1]
                 if not order:
                     raise BatchError(f"shard {shard} holds no students ({len(subs)} in all): nothing changed")
-            results, records = _grade_all(source, aid, out, work, Path(submissions), subs, order, by_id, workers=workers,
+            results, records, template = _grade_all(source, aid, out, work, Path(submissions), subs, order, by_id, workers=workers,
                                           timeout=timeout, cell_timeout=cell_timeout, memory_gb=memory_gb, env=env,
                                           progress=progress, unsafe=unsafe)
-            template = work / "template"
             meta = {"seconds": round(time.monotonic() - start, 1), "workers": workers, "shard": shard,
                     "graded_now": sorted(records)}
             allrec = publish(out, aid, source, template, previous, records,
@@ -356,12 +387,12 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
 
 def _grade_all(source: Path, aid: str, out: Path, work: Path, submissions: Path, subs: dict[str, lms.Submission], order: list[str],
                by_id: dict | None, *, workers: int, timeout: float, cell_timeout: int | None, memory_gb: float,
-               env: dict | None, progress: bool, unsafe: bool) -> tuple[dict[str, GradeResult], dict[str, dict]]:
+               env: dict | None, progress: bool, unsafe: bool) -> tuple[dict[str, GradeResult], dict[str, dict], Path]:
     """Grade `order` (wrong notebooks and missing ones without a kernel); Ctrl-C kills everything and raises."""
     stop = threading.Event()
     results: dict[str, GradeResult] = {}
     try:
-        template = prepare_template(source, work / "template")
+        template = cached_template(source, out, work)
         points = test_points(template, aid)
         zero = {gid: (0.0, pts) for gid, pts in points.items()}
         total = sum(points.values())
@@ -454,7 +485,7 @@ def _grade_all(source: Path, aid: str, out: Path, work: Path, submissions: Path,
         graded_nb = work / "students" / sid / "course" / "autograded" / sid / aid
         if graded_nb.exists():
             shutil.copytree(graded_nb, work / "autograded" / sid / aid)
-    return results, records
+    return results, records, template
 
 
 def accept(assignment: str | Path, out: Path, students: list[str], canvas_column: str | None = None) -> dict[str, dict]:
@@ -487,7 +518,7 @@ def accept(assignment: str | Path, out: Path, students: list[str], canvas_column
             rec["status"], rec["accepted_by_ta"] = "graded", True
             rec["reason"] = "accepted by the TA after review: " + "; ".join(rec.get("review") or [])
             changed[sid] = rec
-        template = prepare_template(source, work / "template")
+        template = cached_template(source, out, work)
         publish(out, aid, source, template, records, changed, {}, work,
                 {"accepted": sorted(changed)}, canvas_column)
     return changed
@@ -523,7 +554,7 @@ def merge_outputs(assignment: str | Path, parts: list[Path], out: Path) -> dict[
                 if path.exists():
                     copies[sid][kind] = work / kind / sid
                     shutil.copytree(path, copies[sid][kind])
-        template = prepare_template(source, work / "template")
+        template = cached_template(source, out, work)
         publish(out, aid, source, template, load_records(out, aid), changed, copies, work,
                 {"merged_from": [str(p) for p in parts]})
     return {sid: GradeResult(r["status"], r["score"], r["max_score"], {k: tuple(v) for k, v in r["cells"].items()},
@@ -588,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
         roster = lms.read_roster(args.roster) if args.roster else None
         grade_batch(source, args.submissions, out, workers=args.workers, timeout=args.timeout,
                     cell_timeout=args.cell_timeout, memory_gb=args.memory,
-                    env={"SLM_QUICK": "1"} if args.quick else None, id_pattern=args.id_pattern, roster=roster,
+                    env={"SLM_QUICK": "1"} if args.quick or os.environ.get("SLM_QUICK") == "1" else None, id_pattern=args.id_pattern, roster=roster,
                     shard=args.shard, unsafe=args.unsafe, canvas_column=args.canvas_column)
     except BatchError as exc:
         print(f"error: {exc}" if exc.code != 130 else str(exc), file=sys.stderr)

@@ -86,6 +86,7 @@ def write_config(root: Path, extra: str = "") -> Path:
 
 def make_root(root: Path, source: Path | None = None, extra: str = "") -> Path:
     """Create a course root at `root` holding only `source` as `source/<stem>/<stem>.ipynb`."""
+    ensure_bin_on_path()  # nbgrader runs `alembic` by name when it makes the gradebook
     root.mkdir(parents=True, exist_ok=True)
     if source is not None:
         dest = root / "source" / source.stem
@@ -97,6 +98,7 @@ def make_root(root: Path, source: Path | None = None, extra: str = "") -> Path:
 
 def api(root: Path) -> NbGraderAPI:
     """An NbGraderAPI for a root made by `make_root` (trusted code only: it runs in this process)."""
+    ensure_bin_on_path()
     config: Config = PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 

@@ -40,6 +40,12 @@ class SubmissionError(ValueError):
     """The export cannot be read without guessing (two notebooks for one student, nothing found, ...)."""
 
 
+class Found(dict):
+    """Student id -> Submission, plus the class-level files that are nobody's submission (`skipped`)."""
+
+    skipped: list[str]
+
+
 def student_id(text: str) -> str:
     """A file-system-safe student id (spaces and odd characters become `-`)."""
     return SAFE_ID.sub("-", text.strip()).strip("-.") or "unknown"
@@ -108,8 +114,10 @@ def class_level(root: Path, assignment: str) -> Path:
 
 
 def collect_submissions(submissions: Path, assignment: str, unpack_to: Path,
-                        id_pattern: str | None = None) -> dict[str, Submission]:
+                        id_pattern: str | None = None) -> Found:
     """Student id -> Submission from a folder or an LMS zip (rules in the module docstring).
+
+    Loose non-notebook files next to the students (not in an LMS name) are nobody's: listed in `.skipped`.
 
     Raises SubmissionError naming the files when two notebooks claim one student.
     """
@@ -124,6 +132,8 @@ def collect_submissions(submissions: Path, assignment: str, unpack_to: Path,
         raise SubmissionError(f"{submissions} does not exist")
     top = class_level(root, assignment)
     claims: dict[str, list[tuple[Path, Submission]]] = {}
+    skipped: list[str] = []
+    unnamed: list[str] = []
     pattern = re.compile(id_pattern or DEFAULT_ID_PATTERN)
     for entry in _visible(top):
         rel = str(entry.relative_to(root))
@@ -142,16 +152,29 @@ def collect_submissions(submissions: Path, assignment: str, unpack_to: Path,
                 elif m := MOODLE_FILE.match(entry.name):
                     sub = Submission(m["pid"], name=m["name"].strip(), lms="moodle", original=rel)
             if sub is None:
-                m = pattern.search(entry.name)
-                sid = m.group("sid") if m and "sid" in pattern.groupindex else (m.group(0) if m else entry.stem)
+                if id_pattern is None and entry.suffix != ".ipynb":
+                    skipped.append(rel)  # a stray file next to the students (a README, a CSV): nobody's work
+                    continue
+                if id_pattern is None and entry.stem.lower().startswith(assignment.lower()):
+                    unnamed.append(rel)  # `02_downcasting.ipynb` alone: whose is it?
+                    continue
+                m = pattern.search(entry.name if id_pattern else entry.stem)
+                if not m:
+                    skipped.append(rel)
+                    continue
+                sid = m.group("sid") if "sid" in pattern.groupindex else m.group(0)
                 sub = Submission(student_id(sid), lms="file", original=rel)
             files = [entry]
         sub.sid = student_id(sub.sid)
         claims.setdefault(sub.sid.lower(), []).extend((f, sub) for f in files)
         if not files:
             claims[sub.sid.lower()].append((None, sub))
-    found: dict[str, Submission] = {}
+    found = Found()
+    found.skipped = skipped
     problems = []
+    if unnamed:
+        problems.append(f"no student id in {unnamed}: put each notebook in a folder named after its student "
+                        f"(<folder>/<student id>/{assignment}.ipynb)")
     for key, items in sorted(claims.items()):
         sub = items[0][1]
         sub.late = any(s.late for _, s in items)
@@ -159,7 +182,8 @@ def collect_submissions(submissions: Path, assignment: str, unpack_to: Path,
         notebooks = [p for p in paths if p.suffix == ".ipynb"]
         if len(notebooks) > 1:
             names = ", ".join(repr(str(p.relative_to(root))) for p in notebooks)
-            problems.append(f"{len(notebooks)} notebooks claim student {sub.sid}: {names}")
+            problems.append(f"{len(notebooks)} notebooks claim student {sub.sid}: {names} (keep one, or give them "
+                            "different folders)")
             continue
         chosen = notebooks[0] if notebooks else (paths[0] if paths else None)
         sub.path = chosen
@@ -168,8 +192,7 @@ def collect_submissions(submissions: Path, assignment: str, unpack_to: Path,
             sub.original = str(chosen.relative_to(root))
         found[sub.sid] = sub
     if problems:
-        raise SubmissionError("; ".join(problems) + ". Nothing was graded or changed: keep one notebook per "
-                              "student (or give them different folders) and run again.")
+        raise SubmissionError("; ".join(problems) + ". Nothing was graded or changed.")
     return found
 
 
