@@ -139,6 +139,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solutions", type=Path, default=REPO / "solutions")
     parser.add_argument("--notebooks", type=Path, default=REPO / "notebooks")
     args = parser.parse_args(argv)
+    if args.solutions == REPO / "solutions":
+        from grading.course import source_notebook   # the one resolver: names, stems, paths; typos listed
+
+        try:
+            args.names = [source_notebook(n).stem for n in args.names]
+        except ValueError as exc:
+            print(f"slm-course release: {exc}", file=sys.stderr)
+            return 2
     if args.check:
         stale = [s for s in stale_notebooks(args.solutions, args.notebooks)
                  if not args.names or s.split()[0] in args.names]

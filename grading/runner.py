@@ -204,8 +204,10 @@ def format_table(results: list[dict]) -> str:
         lines.append(f"| {r['notebook']} | {status} | {fmt(r['seconds'])} | {fmt(r.get('peak_mb')) or '-'} | "
                      f"{_claims_cell(r)} | {'; '.join(shown)} |")
     total = sum(r["seconds"] for r in results)
+    over = " ⚠ over the course budget" if total > COURSE_BUDGET_SECONDS else ""
     lines.append(f"\n{sum(r['status'] == 'ok' for r in results)}/{len(results)} notebooks ran; total {total:.0f} s "
-                 f"(budget {BUDGET_SECONDS} s and {BUDGET_MB} MB each, {COURSE_BUDGET_SECONDS} s for the course)")
+                 f"of notebook time{over} (budget {BUDGET_SECONDS} s and {BUDGET_MB} MB each, "
+                 f"{COURSE_BUDGET_SECONDS} s for the course run one after another on an idle machine)")
     return "\n".join(lines)
 
 
