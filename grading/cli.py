@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -69,11 +70,12 @@ def pytest_command(extra: list[str]) -> list[str]:
 
 def test(extra: list[str]) -> int:
     """``slm-course test``: with no arguments the whole CI (course phase, test phase, summary); else pytest only."""
-    from grading.ci import phases_from_environment, summary
+    from grading.ci import CI_DIR, phases_from_environment, summary
 
     if extra:
         return subprocess.call(pytest_command(extra), cwd=REPO)
     phases = phases_from_environment()
+    shutil.rmtree(CI_DIR, ignore_errors=True)   # grading times and catch rates of this run only
     start = time.monotonic()
     jobs = os.environ.get("SLM_COURSE_JOBS", "2")
     print(f"[ci] phase 1: the course at full size, local profile, claims enforced ({jobs} notebooks at a time)",
