@@ -1,7 +1,7 @@
 """Measuring memory: bytes held by tensors and models, and the process's peak resident memory.
 
 Used in: 01 parameter counting, 02 downcasting, 03 linear quantization, 04 quanto, 05 embedding quantization,
-07 pruning, 08 distillation, 09 LoRA/QLoRA.
+07 pruning, 08 distillation, 09 LoRA/QLoRA, 14 shipping on a CPU.
 """
 from __future__ import annotations
 
