@@ -36,7 +36,7 @@ from pathlib import Path
 
 from nbclient.util import run_sync
 from nbgrader.preprocessors import Execute
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -52,14 +52,12 @@ DUNDERS = sorted({
 
 # Runs in the kernel, once, before any cell: defines the guard and returns its name in sys.modules.
 KERNEL_GUARD = r'''
-def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES):
+def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
     import ast as _ast, builtins, importlib, json, os, sys, threading, types
     ip = get_ipython()
     _id, _type, _isinstance, _getattr, _len, _list, _dict, _set = id, type, isinstance, getattr, len, list, dict, set
     _vars, _hasattr, _setattr, _callable, _repr = vars, hasattr, setattr, callable, repr
     ModuleType, FunctionType = types.ModuleType, types.FunctionType
-    TRACKED = ["math", "operator", "numpy", "numpy.testing", "numpy.linalg", "torch", "torch.testing",
-               "torch.nn.functional", "helpers", "helpers.checks", "inspect", "functools", "types", "ast"]
     mods = {}
     for name in TRACKED:
         try:
@@ -428,6 +426,17 @@ def import_bindings(cells_source: list[str]) -> dict[str, tuple[str, str | None]
     return found
 
 
+# Modules whose callables the snapshot keeps, when the source notebook imports their package at all (a
+# notebook without torch does not pay for importing it before its first cell).
+TRACKED = ["math", "operator", "numpy", "numpy.testing", "numpy.linalg", "torch", "torch.testing",
+           "torch.nn.functional", "helpers", "helpers.checks", "functools"]
+
+
+def tracked_modules(bindings: dict[str, tuple[str, str | None]]) -> list[str]:
+    roots = {mod.split(".")[0] for mod, _ in bindings.values()}
+    return [m for m in TRACKED if m.split(".")[0] in roots | {"math", "operator", "functools", "numpy"}]
+
+
 def notebook_classes(cells_source: list[str]) -> set[str]:
     """Classes the course notebook itself defines at top level (their instances may reach tests)."""
     found = set()
@@ -451,6 +460,7 @@ class GuardedExecute(Execute):
     """nbgrader's Execute with the guard of this module around every graded test cell."""
 
     report_path = Unicode("", help="JSON file for the tamper reasons (trusted side)").tag(config=True)
+    guard_timeout = Integer(300, help="seconds the guard's own calls may take (the notebook's wall clock still applies)")
     source_path = Unicode("", help="the source notebook: its imports are the names tests rely on").tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
@@ -485,7 +495,11 @@ class GuardedExecute(Execute):
         msg_id = self.kc.execute(code, silent=True, store_history=False, user_expressions={"g": expression})
         if inspect.isawaitable(msg_id):
             msg_id = run_sync(lambda: msg_id)()
-        reply = self.wait_for_reply(msg_id)
+        cell_timeout, self.timeout = self.timeout, max(self.timeout or 0, self.guard_timeout)
+        try:  # the guard's own calls (the install imports numpy/torch) are not held to the per-cell limit
+            reply = self.wait_for_reply(msg_id)
+        finally:
+            self.timeout = cell_timeout
         try:
             data = reply["content"]["user_expressions"]["g"]["data"]["text/plain"]
             text = ast.literal_eval(data)
@@ -499,7 +513,8 @@ class GuardedExecute(Execute):
     def _install(self) -> None:
         # The cell only defines the maker; the snapshot is taken where the checks run (user_expressions, after
         # the cell, outside IPython's builtin/display traps), so both see the kernel in the same context.
-        args = f"{self._nonce!r}, {trusted_dirs()!r}, frozenset({DUNDERS!r}), frozenset({self._classes!r})"
+        args = (f"{self._nonce!r}, {trusted_dirs()!r}, frozenset({DUNDERS!r}), frozenset({self._classes!r}), "
+                f"{tracked_modules(self._bindings)!r}")
         ok = self._trusted(f"globals().pop('_slm_make_guard')({args})", code=KERNEL_GUARD)
         self._guard = f"__import__('sys').modules['_slm_guard_{self._nonce}']"
         if ok != []:
