@@ -3,8 +3,13 @@
     python -m grading.autograde solutions/01_parameter_counting.ipynb my_submission.ipynb [--quick]
 
 Student code never sees the course: the root holds one assignment (its source and a fresh gradebook), the
-kernel runs under grading/sandbox.py, and the whole nbgrader run sits under an outer wall-clock timeout
-that kills its process group and its kernel. Only trusted code (this process) reads the gradebook after.
+kernel runs under grading/sandbox.py (bubblewrap, else unshare; `IsolationUnavailable` when neither works and
+`unsafe` is not set), test cells run under grading/tamper.py's guard (tampering zeroes the affected tests and
+flags the submission for `review`), and the whole nbgrader run sits under an outer wall-clock timeout that
+kills its process group and its kernel. Only trusted code (this process) reads the gradebook after.
+
+grade_submission = read_submission -> stage -> make_sandbox -> configure -> run_worker
+                   -> classify_failure (from the log) | _grades + read_guard_report -> apply_review
 """
 
 from __future__ import annotations
