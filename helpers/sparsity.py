@@ -95,3 +95,17 @@ def input_channel_norms(model: torch.nn.Module, batches: Iterable[torch.Tensor],
             h.remove()
         model.train(was_training)
     return {name: s.sqrt().float() for name, s in sums.items()}
+
+
+def outlier_ratio(input_norm: torch.Tensor) -> float:
+    """How strong a layer's outlier features are: max / median of its input-channel norms.
+
+    About 1-2 when every channel carries similar energy; tens when a few channels dominate (the "outlier features"
+    of large pretrained transformers, which make Wanda's ``|W| * ||X||`` differ from plain magnitude).
+
+    Used in: 07 pruning (course LM vs all-MiniLM-L6-v2).
+    >>> outlier_ratio(torch.tensor([1.0, 2.0, 2.0, 3.0, 40.0]))
+    20.0
+    """
+    v = input_norm.detach().float().cpu()
+    return float(v.max() / v.median().clamp_min(1e-12))
