@@ -6,7 +6,8 @@ Scheduling (`pytest -n 2 --dist loadgroup --no-loadscope-reorder`, see grading/c
   its own, so the round trips of different notebooks run side by side on both workers;
 * under xdist the work is ordered longest first, estimated from the course phase's per-notebook seconds
   (build/course/report.json, written just before the suite runs in CI; 60 s per notebook without it), so the
-  longest units do not start last and leave one worker idle at the end.
+  longest units do not start last and leave one worker idle at the end. A long test that runs no single
+  notebook says what it costs with ``@pytest.mark.cost(seconds)``.
 """
 
 from __future__ import annotations
@@ -70,12 +71,17 @@ def _notebook_seconds() -> dict[str, float]:
 
 
 def _cost(item: pytest.Item, seconds: dict[str, float]) -> float:
-    """A rough estimate of an item's seconds: a notebook execution where it runs one, else small."""
+    """A rough estimate of an item's seconds: ``@pytest.mark.cost(s)`` where a test says it; a quick execution of
+    its notebook (+ nbgrader's start) for a test of one notebook; generous for other slow tests (several
+    gradings: better started early than left for the end); small for the rest."""
+    marker = item.get_closest_marker("cost")
+    if marker is not None and marker.args:
+        return float(marker.args[0])
     if item.get_closest_marker("slow") is None:
         return 1.0
     match = re.search(r"test_nb(\d\d)_|\[(\d\d)_", item.nodeid)
     if match is None:
-        return 30.0
+        return 120.0
     return 0.6 * seconds.get(match.group(1) or match.group(2), 60.0) + 15.0
 
 
