@@ -191,8 +191,10 @@ def strip_hidden_tests(path: Path, source: Path | None = None) -> None:
         if cell.cell_type != "code":
             continue
         is_test = bool(cell.metadata.get("nbgrader", {}).get("grade"))
-        if is_test:
-            cell.source = HIDDEN.sub("# (hidden tests run here)\n", cell.source)
+        cell.source = HIDDEN.sub("# (hidden tests run here)\n", cell.source)
+        if hidden and not is_test:  # e.g. a de-duplicated copy of a test cell: its source is shown as code
+            cell.source = "".join("# (line removed: it quotes a hidden test)\n" if _quotes(ln, hidden) else ln
+                                  for ln in cell.source.splitlines(keepends=True))
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 evalue = "(message removed: it quoted a hidden test)" if _quotes(out.evalue, hidden) else out.evalue

@@ -258,7 +258,12 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
         for c, d0 in snap_classes.items():
             d = c.__dict__
             for k in _set(d) | _set(d0):
-                if d.get(k, bad) is not d0.get(k, bad):
+                now = d.get(k, bad)
+                if now is not d0.get(k, bad):
+                    if now is not bad and (trusted_callable(now) if _callable(now) or _hasattr(now, "__get__")
+                                           else False) and _getattr(now, "__code__", None) is not None:
+                        d0[k] = now  # a library adding or wrapping a method (quantization toolkits do)
+                        continue
                     bad("library", f"{c.__name__}.{k} replaced or added")
                     if k in d0:
                         _setattr(c, k, d0[k])

@@ -8,7 +8,9 @@ corpus/expected.json says how each must end (status and score out of 5). Regener
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from grading import batch
+from grading.autograde import hidden_lines
 from grading.sandbox import isolation
 from tests.conftest import GRADING_FIXTURES, REPO
 
@@ -54,11 +57,16 @@ def test_corpus_every_case_accounted_for(tmp_path: Path):
     with open(out / "grades.csv") as fh:
         rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh)}
     assert rows == {sid: float(r["score"]) for sid, r in students.items()}, "grades.csv disagrees with results"
+    hidden = hidden_lines(SOURCE)
     for sid, r in students.items():
-        html = out / "feedback" / sid / "fixture_add.html"
+        # feedback/<sid>/fixture_add.html, or nbgrader's release_feedback layout feedback/<sid>/fixture_add/...
+        pages = sorted((out / "feedback" / sid).rglob("fixture_add.html"))
         if r["status"] == "graded":
-            text = html.read_text()
+            assert pages, f"{sid}: no feedback page"
+            text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text())).split())
             assert "add(-5, 5)" not in text and "square(-4)" not in text, f"{sid}: feedback shows hidden tests"
+            assert not [h for h in hidden if h in text], f"{sid}: feedback quotes a hidden-test line"
+        assert r.get("isolation", "bwrap") in ("bwrap", "unshare", "not run"), r
     assert not (REPO / "solutions" / "pwned.txt").exists()
 
 
