@@ -58,6 +58,7 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
     _id, _type, _isinstance, _getattr, _len, _list, _dict, _set = id, type, isinstance, getattr, len, list, dict, set
     _vars, _hasattr, _setattr, _callable, _repr = vars, hasattr, setattr, callable, repr
     ModuleType, FunctionType = types.ModuleType, types.FunctionType
+    _dumps, _loads = json.dumps, json.loads  # bound now: a patched json cannot rewrite the reports
     mods = {}
     for name in TRACKED:
         try:
@@ -294,12 +295,12 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
         return reasons
 
     def report(data):
-        return "SLM-GUARD:" + NONCE + ":" + json.dumps(data)
+        return "SLM-GUARD:" + NONCE + ":" + _dumps(data)
 
     class Guard:
         __slots__ = ()
         def before(self, spec_json):
-            spec = json.loads(spec_json)
+            spec = _loads(spec_json)
             hits.clear()
             reasons = check_state(spec["bindings"], spec["builtins"])
             ip.user_ns["__slm_v_" + NONCE] = value
