@@ -275,9 +275,9 @@ def parse_shard(shard: str | None) -> tuple[int, int] | None:
     return i, n
 
 
-def _kill_work_processes(work: Path) -> None:
+def _kill_work_processes(work: Path) -> set[int]:
     """Kill every process (nbgrader worker, kernel) whose command line names this run's work folder."""
-    marker, mine = str(work).encode(), os.getpgid(0)
+    marker, mine, killed = str(work).encode(), os.getpgid(0), set()
     for pid_dir in Path("/proc").iterdir():
         if not pid_dir.name.isdigit() or int(pid_dir.name) == os.getpid():
             continue
@@ -285,10 +285,28 @@ def _kill_work_processes(work: Path) -> None:
             if marker in (pid_dir / "cmdline").read_bytes():
                 pgid = os.getpgid(int(pid_dir.name))
                 os.kill(int(pid_dir.name), signal.SIGKILL)
+                killed.add(int(pid_dir.name))
                 if pgid != mine:
                     os.killpg(pgid, signal.SIGKILL)
         except (OSError, ProcessLookupError):
             pass
+    return killed
+
+
+def _wait_gone(pids: set[int], seconds: float = 5.0) -> None:
+    """Wait until killed processes are gone (or zombies, which hold no memory and run nothing)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = []
+        for pid in pids:
+            try:
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[-1][:1] != "Z":
+                    alive.append(pid)
+            except OSError:
+                pass
+        if not alive:
+            return
+        time.sleep(0.05)
 
 
 def _record(result: GradeResult, sub: lms.Submission | None, roster: dict[str, lms.RosterEntry] | None) -> dict:
@@ -360,7 +378,11 @@ def grade_batch(assignment: str | Path, submissions: Path, out: Path | None = No
                 sub.sid = sid
         with OutputLock(out):
             previous = load_records(out, aid)
-            prev_lower = {s.lower() for s in previous}
+            prev_lower = {s.lower(): s for s in previous}
+            if by_id is None:  # no roster: the gradebook's spelling of an id wins (`Alice` regraded as `alice`)
+                subs = {prev_lower.get(s.lower(), s): sub for s, sub in subs.items()}
+                for sid, sub in subs.items():
+                    sub.sid = sid
             found_lower = {s.lower() for s in subs}
             for e in entries:  # absent from this export: missing, unless the gradebook already has them
                 if e.sid.lower() not in found_lower and e.sid.lower() not in prev_lower:
@@ -449,19 +471,20 @@ def _grade_all(source: Path, aid: str, out: Path, work: Path, submissions: Path,
                 stop.set()
                 for f in futures:
                     f.cancel()
-                deadline = time.monotonic() + 20
+                deadline, killed = time.monotonic() + 3, set()  # a worker thread may take a while to notice
                 while time.monotonic() < deadline:
-                    _kill_work_processes(work)
+                    killed |= _kill_work_processes(work)
                     if all(f.done() for f in futures):
                         break
                     time.sleep(0.2)
+                _wait_gone(killed | _kill_work_processes(work))
             pool.shutdown(wait=False, cancel_futures=True)
             bar.close()
     except KeyboardInterrupt:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         stop.set()
-        _kill_work_processes(work)
+        _wait_gone(_kill_work_processes(work))
         raise Interrupted(out) from None
 
     records = {}
@@ -568,13 +591,21 @@ def summary_line(results: dict, seconds: float, workers: int) -> str:
     failed = sum(count[s] for s in FAILED)
     rate = len(results) / seconds * 60 if seconds else 0
     flagged = f", {count['review']} flagged for review" if count["review"] else ""
-    return (f"{len(results)} students: {count['graded']} graded{flagged}, {failed} failed, {count['missing']} missing "
+    who = "student" if len(results) == 1 else "students"
+    return (f"{len(results)} {who}: {count['graded']} graded{flagged}, {failed} failed, {count['missing']} missing "
             f"in {seconds:.0f} s ({rate:.1f} submissions/min, {workers} workers)")
 
 
 def _student_line(sid: str, r: dict) -> str:
     late = " LATE" if r.get("late") else ""
     return f"{sid:<24} {r['status']:<8} {r['score']:>6g} / {r['max_score']:g}{late}  {r.get('reason', '')}"
+
+
+def _exit_now(message: str) -> None:
+    """Ctrl-C: one line, then exit without waiting for worker threads still unwinding (kernels are dead)."""
+    print(message, file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -621,12 +652,13 @@ def main(argv: list[str] | None = None) -> int:
                     cell_timeout=args.cell_timeout, memory_gb=args.memory,
                     env={"SLM_QUICK": "1"} if args.quick or os.environ.get("SLM_QUICK") == "1" else None, id_pattern=args.id_pattern, roster=roster,
                     shard=args.shard, unsafe=args.unsafe, canvas_column=args.canvas_column)
+    except Interrupted as exc:
+        _exit_now(str(exc))
     except BatchError as exc:
-        print(f"error: {exc}" if exc.code != 130 else str(exc), file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:  # outside the grading loop (start-up, template)
-        print(Interrupted(out), file=sys.stderr)
-        return 130
+        _exit_now(str(Interrupted(out)))
     records, allrec = grade_batch.last_records
     for sid in sorted(records):
         print(_student_line(sid, records[sid]))
