@@ -3,6 +3,8 @@
 ``profile="local"`` (the default) reads the small data sets the course ships in ``datasets/`` and never touches
 the network. ``profile="hub"`` loads the real public data set that each local set stands in for, with the
 ``datasets`` library, mapped to the same shape of result. ``"auto"`` asks ``helpers.profiles.resolve_profile``.
+
+Used in: 03, 04, 05, 06, 07, 08, 09, 11, 12, 14 (and through helpers.lm wherever a perplexity is measured).
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def _check_split(split: str) -> str:
 def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
     """Sentence pairs with a graded similarity score in [0, 5]: keys sentence1, sentence2, score.
 
-    Local: 640 course-generated pairs (512 train / 128 test; paraphrase 5 ... other topic 0, by construction).
+    Local: 4,001 course-generated pairs (2,401 train / 1,600 test), scored 0-5 in steps of 0.1 by what a
+    change of subject, action, object, manner, place or time leaves of the meaning (datasets/sentences/similarity).
     Hub: sentence-transformers/stsb (its 0-1 scores times 5; "test" is the STS-B test split).
 
     Used in: 06 Matryoshka embeddings, 08 distillation (similarity quality of the embedding student).
@@ -123,8 +126,8 @@ def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
 def load_retrieval(profile: str = "local", split: str | None = None) -> dict:
     """A retrieval benchmark: {"passages": [{id, text}], "queries": [{id, text}], "qrels": {qid: {pid, ...}}}.
 
-    Local: 2,080 course-generated passages about made-up places (8 aspects each) and 320 queries phrased
-    differently from their passage (`split` "train" = 256 queries, "test" = 64, None = all).
+    Local: 5,120 course-generated passages about 640 made-up places (8 aspects each) and 1,280 queries phrased
+    differently from their passage (`split` "train" = 1,024 queries, "test" = 256, None = all).
     Hub: BeIR/scifact (corpus, queries and the test qrels of BeIR/scifact-qrels; `split` is ignored).
 
     Used in: 05 embedding quantization (recall@10 and nDCG@10 of quantized embeddings).

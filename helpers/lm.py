@@ -6,6 +6,8 @@ Hub profile: ``bigscience/bloom-560m`` and ``bigscience/bloom-1b1`` (they also s
 small/large pair works for speculative decoding and distillation in both profiles).
 
 Nothing here is an exercise answer: no quantization, pruning, LoRA or distillation code.
+
+Used in: 01, 02, 03, 04, 07, 08, 09, 10, 11, 14 (every notebook with a causal LM)
 """
 
 from __future__ import annotations

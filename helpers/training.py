@@ -4,7 +4,8 @@ It does what every notebook's training needs and nothing clever: AdamW on the tr
 linear warm-up then cosine decay, gradient clipping, a progress bar, and the loss history. Each notebook passes
 its own ``loss_fn`` when the lesson *is* the loss (distillation's soft targets, MoE's balancing term).
 
-Used in: 07 pruning (recovery fine-tune), 08 distillation, 09 LoRA/QLoRA, 10 Mixture-of-Experts.
+Used in: 06 Matryoshka (adapter training), 07 pruning (recovery fine-tune), 08 distillation, 09 LoRA/QLoRA,
+10 Mixture-of-Experts.
 """
 from __future__ import annotations
 
