@@ -303,7 +303,7 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
             spec = _loads(spec_json)
             hits.clear()
             reasons = check_state(spec["bindings"], spec["builtins"])
-            ip.user_ns["__slm_v_" + NONCE] = value
+            ip.user_ns["_slm_v_" + NONCE] = value
             return report(reasons)
         def after(self):
             found = _list(dict.fromkeys(hits))
@@ -390,8 +390,9 @@ def guarded_source(source: str, nonce: str) -> str | None:
         tree = ast.parse(source)
     except SyntaxError:
         return None
-    tree = ast.fix_missing_locations(CheckValues(f"__slm_v_{nonce}").visit(tree))
-    canary = f"\nassert __slm_v_{nonce}({int(nonce[:6], 16)}) == {int(nonce[:6], 16) + 1}, {nonce!r}\n"
+    # one leading underscore: a double-underscore name would be mangled inside a class body of the test cell
+    tree = ast.fix_missing_locations(CheckValues(f"_slm_v_{nonce}").visit(tree))
+    canary = f"\nassert _slm_v_{nonce}({int(nonce[:6], 16)}) == {int(nonce[:6], 16) + 1}, {nonce!r}\n"
     return ast.unparse(tree) + canary
 
 
@@ -552,12 +553,15 @@ class GuardedExecute(Execute):
             cell, resources = super().preprocess_cell(cell, resources, index)
         finally:
             cell.source = original
-        canary = [o for o in cell.outputs if o.output_type == "error" and self._nonce in str(o.get("evalue", ""))]
+        # exactly the canary's own failure: any other error that merely mentions the nonce (a NameError on a
+        # mangled name, a student's message) is the test failing, not the canary
+        canary = [o for o in cell.outputs if o.output_type == "error" and o.get("ename") == "AssertionError"
+                  and str(o.get("evalue", "")) == self._nonce]
         others = [o for o in cell.outputs if o.output_type == "error" and o not in canary]
         cell.outputs = [o for o in cell.outputs if o not in canary]
         for o in cell.outputs:  # the rewritten source is ours: show the cell's own lines in tracebacks
             if o.output_type == "error":
-                o.traceback = [line for line in o.traceback if f"__slm_v_{self._nonce}" not in line] or \
+                o.traceback = [line for line in o.traceback if f"_slm_v_{self._nonce}" not in line] or \
                     [f"{o.ename}: {o.evalue}"]
         if not canary and not others:
             self._flag(gid, "canary", "the test cell ran without its assertions failing when they must "

@@ -161,7 +161,7 @@ def test_guarded_source_checks_values_and_ends_with_the_canary():
 
     nonce = "0123456789abcdef" * 2
     sent = guarded_source("_r = plain(f(cfg))\nassert abs(_r - 1.0) < 1e-9, 'msg'\n", nonce)
-    assert sent.rstrip().endswith(repr(nonce)) and sent.count(f"__slm_v_{nonce}(") >= 5
+    assert sent.rstrip().endswith(repr(nonce)) and sent.count(f"_slm_v_{nonce}(") >= 5 and f"__slm_v_{nonce}" not in sent
     assert guarded_source("%timeit f()", nonce) is None  # magics: sent as written, still guarded by the state checks
     assert free_names("from x import y\n_a = y(isinstance, z)\n") == {"isinstance", "z"}
     assert import_bindings(["import numpy as np\nfrom helpers.checks import plain\nimport torch.nn\n"]) == {
