@@ -196,7 +196,7 @@ def perplexity(model, tokenizer, texts: list[str] | None = None, *, max_tokens: 
     windows = [w for w in windows if len(w) >= 2]
     was_training = model.training
     model.eval()
-    device = next(model.parameters()).device
+    device = next(iter(model.parameters())).device   # where the model lives
     total_nll, total_tokens = 0.0, 0
     try:
         for i in range(0, len(windows), batch_size):
@@ -228,7 +228,7 @@ def generate_text(model, tokenizer, prompt: str, max_new_tokens: int = 40) -> st
     >>> generate_text(model, tok, "Once upon a time", max_new_tokens=5).startswith("Once upon a time")
     True
     """
-    device = next(model.parameters()).device
+    device = next(iter(model.parameters())).device   # where the model lives
     enc = tokenizer(prompt, return_tensors="pt").to(device)
     out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
                          pad_token_id=tokenizer.pad_token_id if tokenizer.pad_token_id is not None
