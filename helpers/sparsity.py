@@ -86,10 +86,10 @@ def input_channel_norms(model: torch.nn.Module, batches: Iterable[torch.Tensor],
         handles.append(module.register_forward_hook(hook))
     was_training = model.training
     model.eval()
-    device = next(model.parameters()).device
+    where = next(iter(model.parameters())).device
     try:
         for batch in batches:
-            model(input_ids=batch.to(device))
+            model(input_ids=batch.to(where))   # the hooks record each linear layer's inputs
     finally:
         for h in handles:
             h.remove()
