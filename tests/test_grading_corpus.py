@@ -68,7 +68,8 @@ def test_corpus_every_case_accounted_for(tmp_path: Path):
             text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", pages[0].read_text())).split())
             assert "add(-5, 5)" not in text and "square(-4)" not in text, f"{sid}: feedback shows hidden tests"
             assert not [h for h in hidden if h in text], f"{sid}: feedback quotes a hidden-test line"
-        assert r.get("isolation", "bwrap") in ("bwrap", "unshare", "not run"), r
+        if r["status"] in ("graded", "timeout", "crashed"):   # a kernel ran: it ran isolated
+            assert r.get("isolation", "bwrap") in ("bwrap", "unshare"), r
     assert not (REPO / "solutions" / "pwned.txt").exists()
 
 
@@ -102,4 +103,4 @@ def test_shards_merge_into_one_gradebook(tmp_path: Path):
     with open(merged / "grades.csv") as fh:
         rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(fh)}
     assert rows == {"blank": 0.0, "empty_file": 0.0, "good": 5.0}
-    assert (merged / "feedback" / "good" / "fixture_add.html").exists()
+    assert list((merged / "feedback" / "good").rglob("fixture_add.html")), "the merged folder has good's feedback"

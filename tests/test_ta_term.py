@@ -277,7 +277,8 @@ def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy
     deadline = time.monotonic() + 120
     while not kernels and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.5)
-        kernels = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _is_our_kernel(p)]
+        kernels = [int(p.name) for p in Path("/proc").iterdir()
+                   if p.name.isdigit() and _is_our_kernel(p) and _descends_from(int(p.name), proc.pid)]
     assert kernels, "no kernel started"
     t0 = time.monotonic()
     proc.send_signal(signal.SIGINT)
@@ -290,6 +291,18 @@ def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy
     assert len(lines) == 1 and "previous results" in lines[0]
     assert not [k for k in kernels if Path(f"/proc/{k}").exists() and _is_our_kernel(Path(f"/proc/{k}"))]
     assert _snapshot(gradebook_copy) == before
+
+
+def _descends_from(pid: int, ancestor: int) -> bool:
+    """True when `ancestor` is on pid's parent chain (a grading run by another test on the other worker is not ours)."""
+    while pid > 1:
+        if pid == ancestor:
+            return True
+        try:
+            pid = int((Path("/proc") / str(pid) / "stat").read_text().split(") ")[-1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
 
 
 def _is_our_kernel(proc_dir: Path) -> bool:
