@@ -193,12 +193,22 @@ def load_wic(split: str = "train", profile: str = "local") -> list[dict]:
     """
     split = _check_split(split)
     if resolve_profile(profile) == "hub":
-        try:
-            ds = _hub_load("super_glue", "wic", split="train" if split == "train" else "validation")
-        except Exception:  # newer `datasets` versions dropped script-based repos
-            ds = _hub_load("aps/super_glue", "wic", split="train" if split == "train" else "validation")
-        return _wic_pairs_to_rows(ds)
+        return _wic_pairs_to_rows(load_wic_pairs(split))
     return _rows(f"wic/{split}.jsonl")
+
+
+def load_wic_pairs(split: str = "train") -> list[dict]:
+    """The real WiC pairs (super_glue/wic; "test" = its labelled validation split), one dict per pair: word,
+    sentence1, sentence2, start1, end1, start2, end2, label (1 = same sense). Hub only: the local set labels senses.
+
+    Used in: 12 reframing a task (the pair task in the hub profile).
+    """
+    split = "train" if _check_split(split) == "train" else "validation"
+    try:
+        ds = _hub_load("super_glue", "wic", split=split)
+    except Exception:  # newer `datasets` versions dropped script-based repos
+        ds = _hub_load("aps/super_glue", "wic", split=split)
+    return [dict(row) for row in ds]
 
 
 def _wic_pairs_to_rows(pairs) -> list[dict]:
