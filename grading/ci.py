@@ -72,7 +72,12 @@ def catch_rates(folder: Path = CI_DIR / "answers") -> dict[str, tuple[int, int]]
     """``{qid: (wrong answers the visible tests catch, wrong answers)}`` from ``<folder>/*.json``."""
     rates: dict[str, tuple[int, int]] = {}
     for path in sorted(folder.glob("*.json")) if folder.exists() else []:
-        for qid, labels in json.loads(path.read_text()).items():
+        try:
+            verdicts = json.loads(path.read_text())
+        except ValueError:
+            print(f"[ci] {path.name} is not valid JSON: left out of the catch rates")
+            continue
+        for qid, labels in verdicts.items():
             caught, total = rates.get(qid, (0, 0))
             rates[qid] = (caught + sum(bool(v) for v in labels.values()), total + len(labels))
     return rates

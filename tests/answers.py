@@ -11,6 +11,7 @@ The notebook runs with ``SLM_QUICK=1`` (smaller demo workloads; graded cells are
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -101,9 +102,15 @@ def _record_visible(name: str, qid: str, label: str, caught: bool) -> None:
     """Add one wrong answer's visible-test verdict to ``build/ci/answers/<name>.json``."""
     VISIBLE_STATS.mkdir(parents=True, exist_ok=True)
     path = VISIBLE_STATS / f"{name}.json"
-    stats = json.loads(path.read_text()) if path.exists() else {}
-    stats.setdefault(qid, {})[label] = caught
-    path.write_text(json.dumps(stats, indent=1, sort_keys=True))
+    # one notebook's answer tests run on one worker (tests/conftest.py groups them), but a lock and an atomic
+    # replace keep the file whole even if two processes ever write it at once
+    with open(VISIBLE_STATS / f".{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stats = json.loads(path.read_text()) if path.exists() else {}
+        stats.setdefault(qid, {})[label] = caught
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(stats, indent=1, sort_keys=True))
+        os.replace(tmp, path)
 
 
 def answer_tests(name: str, wrong: dict[str, dict[str, str]], right: dict[str, dict[str, str]] | None = None,

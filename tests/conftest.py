@@ -85,6 +85,7 @@ def _cost(item: pytest.Item, seconds: dict[str, float]) -> float:
     return 0.6 * seconds.get(match.group(1) or match.group(2), 60.0) + 15.0
 
 
+@pytest.hookimpl(tryfirst=True)   # before xdist reads the xdist_group marks it adds (else every group is split)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     units: dict[str, list[int]] = {}
     for i, item in enumerate(items):
