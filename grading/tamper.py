@@ -77,6 +77,17 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
     if "torch" in mods:
         classes += [mods["torch"].Tensor, mods["torch"].nn.Parameter]
     snap_classes = {c: _dict(c.__dict__) for c in classes}
+
+    def _slotnames(c):   # what copyreg caches as cls.__slotnames__ the first time an instance is copied or pickled
+        names = []
+        for k in c.__mro__:
+            slots = k.__dict__.get("__slots__", ())
+            for n in ((slots,) if _isinstance(slots, str) else slots):
+                if n not in ("__dict__", "__weakref__"):
+                    names.append(f"_{k.__name__.lstrip('_')}{n}" if n.startswith("__") and not n.endswith("__") else n)
+        return names
+
+    genuine_slotnames = {c: _slotnames(c) for c in classes}
     snap_builtins = _dict(_vars(builtins))
     shell_cls = _type(ip)
     kernel = _getattr(ip, "kernel", None)
@@ -261,6 +272,10 @@ def _slm_make_guard(NONCE, TRUSTED, DUNDERS, MAIN_CLASSES, TRACKED):
             for k in _set(d) | _set(d0):
                 now = d.get(k, bad)
                 if now is not d0.get(k, bad):
+                    if (k == "__slotnames__" and _type(now) is _list and all(_type(x) is str for x in now)
+                            and now == genuine_slotnames[c]):
+                        d0[k] = now  # copyreg's cache, set by copy.deepcopy / pickle / torch.save: harmless
+                        continue
                     if now is not bad and (trusted_callable(now) if _callable(now) or _hasattr(now, "__get__")
                                            else False) and _getattr(now, "__code__", None) is not None:
                         d0[k] = now  # a library adding or wrapping a method (quantization toolkits do)

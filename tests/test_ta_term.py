@@ -269,9 +269,16 @@ def test_second_run_on_a_locked_gradebook(term: dict, gradebook_copy: Path, caps
     assert _snapshot(gradebook_copy) == before
 
 
-def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy: Path):
+def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy: Path, tmp_path: Path):
     before = _snapshot(gradebook_copy)
-    argv = [sys.executable, "-m", "grading.batch", AID, str(term["dir"] / "fixed"), "--out", str(gradebook_copy)]
+    # a submission that is still grading when Ctrl-C comes (a kernel found near the end of a fast grading could
+    # be shutting down while the results are committed, when SIGINT is held back on purpose)
+    slow = _half_done(tmp_path / "slow" / "102" / f"{AID}.ipynb")
+    nb = json.loads(slow.read_text())
+    nb["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": "import time\ntime.sleep(60)"})
+    slow.write_text(json.dumps(nb))
+    argv = [sys.executable, "-m", "grading.batch", AID, str(tmp_path / "slow"), "--out", str(gradebook_copy)]
     proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     kernels: list[int] = []
     deadline = time.monotonic() + 120
@@ -280,6 +287,7 @@ def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy
         kernels = [int(p.name) for p in Path("/proc").iterdir()
                    if p.name.isdigit() and _is_our_kernel(p) and _descends_from(int(p.name), proc.pid)]
     assert kernels, "no kernel started"
+    time.sleep(2)   # the kernel is in its 60 s sleep: grading is under way
     t0 = time.monotonic()
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
