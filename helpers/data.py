@@ -4,7 +4,7 @@
 the network. ``profile="hub"`` loads the real public data set that each local set stands in for, with the
 ``datasets`` library, mapped to the same shape of result. ``"auto"`` asks ``helpers.profiles.resolve_profile``.
 
-Used in: 03, 04, 05, 06, 07, 08, 09, 11, 12, 14 (and through helpers.lm wherever a perplexity is measured).
+Used in: 03, 04, 05, 06, 07, 08, 09, 11, 12, 13, 14 (and through helpers.lm wherever a perplexity is measured).
 """
 
 from __future__ import annotations
@@ -110,7 +110,8 @@ def load_similarity(split: str = "train", profile: str = "local") -> list[dict]:
     change of subject, action, object, manner, place or time leaves of the meaning (datasets/sentences/similarity).
     Hub: sentence-transformers/stsb (its 0-1 scores times 5; "test" is the STS-B test split).
 
-    Used in: 06 Matryoshka embeddings, 08 distillation (similarity quality of the embedding student).
+    Used in: 06 Matryoshka embeddings, 08 distillation (similarity quality of the embedding student),
+    13 choosing a model (the STS task of its MTEB run).
     >>> pairs = load_similarity("test")
     >>> sorted(pairs[0])[:3], 0 <= pairs[0]["score"] <= 5
     (['score', 'sentence1', 'sentence2'], True)
@@ -130,7 +131,7 @@ def load_retrieval(profile: str = "local", split: str | None = None) -> dict:
     differently from their passage (`split` "train" = 1,024 queries, "test" = 256, None = all).
     Hub: BeIR/scifact (corpus, queries and the test qrels of BeIR/scifact-qrels; `split` is ignored).
 
-    Used in: 05 embedding quantization (recall@10 and nDCG@10 of quantized embeddings).
+    Used in: 05 embedding quantization (recall@10 and nDCG@10 of quantized embeddings), 13 (MTEB retrieval task).
     >>> data = load_retrieval()
     >>> len(data["passages"]) >= 2000, all(data["qrels"][q["id"]] for q in data["queries"])
     (True, True)
@@ -166,7 +167,8 @@ def load_topics(split: str = "train", profile: str = "local") -> list[dict]:
     Local: 1,200 course-generated news-like sentences over 8 topics (sports, food, weather, technology, health,
     travel, music, business), 960 train / 240 test. Hub: ag_news (world, sports, business, sci/tech).
 
-    Used in: 05 embedding quantization (int8 calibration sentences), 08 distillation, 09 LoRA (the new style).
+    Used in: 05 embedding quantization (int8 calibration sentences), 08 distillation, 09 LoRA (the new style),
+    13 (MTEB classification task).
     >>> rows = load_topics("test")
     >>> sorted(rows[0]), len({r["label"] for r in rows})
     (['label', 'text'], 8)

@@ -7,7 +7,7 @@ small/large pair works for speculative decoding and distillation in both profile
 
 Nothing here is an exercise answer: no quantization, pruning, LoRA or distillation code.
 
-Used in: 01, 02, 03, 04, 07, 08, 09, 10, 11, 14 (every notebook with a causal LM)
+Used in: 01, 02, 03, 04, 07, 08, 09, 10, 11, 13, 14 (every notebook with a causal LM)
 """
 
 from __future__ import annotations

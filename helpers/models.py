@@ -10,7 +10,7 @@
 The course's own trained BLOOM-architecture LMs are loaded by :mod:`helpers.lm`.
 
 Used in: 01 parameter counting, 03 linear quantization, 04 quanto, 05/06/12 embeddings,
-07 pruning (Wanda on MiniLM), 08 distillation (the MiniLM teacher), 10 Mixture-of-Experts.
+07 pruning (Wanda on MiniLM), 08 distillation (the MiniLM teacher), 10 Mixture-of-Experts, 13 (MiniLM in MTEB).
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Small plotting helpers: one message per plot, labelled axes, saved next to the executed notebook.
 
-Used in: 01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 14 (every lesson plots what it measured).
+Used in: 01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14 (every lesson plots what it measured).
 """
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Embedding a few thousand passages with a sentence encoder takes most of a CPU no
 :func:`embed` keeps what it computed in memory for the rest of the run (never on disk) under a key the
 notebook chooses. The retrieval metrics themselves (recall@k, nDCG@k) are exercises and live in the notebooks.
 
-Used in: 05 embedding quantization, 06 Matryoshka embeddings.
+Used in: 05 embedding quantization, 06 Matryoshka embeddings, 13 choosing a model.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ comes with an interval: resample the evaluation items (queries, sentence pairs) 
 the statistic, and read the 2.5th and 97.5th percentiles. When the interval of a difference contains zero, the
 prose says "no difference detected". Training comparisons use several seeds (:func:`seed_spread`).
 
-Used in: 03, 04, 05, 06, 07, 08, 09, 10, 12 (wherever a difference is interpreted).
+Used in: 03, 04, 05, 06, 07, 08, 09, 10, 12, 13 (wherever a difference is interpreted).
 """
 from __future__ import annotations
 

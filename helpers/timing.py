@@ -5,7 +5,8 @@ time kernel launches. Each speed-up comes with its spread: the ratio of the base
 other function's repeats gives a low and a high (the 25th and 75th percentiles of those per-repeat ratios).
 
 Used in: 02 downcasting (matmul per dtype), 04 quanto, 05 embedding search, 07 structured pruning,
-08 distillation (student speed), 10 Mixture-of-Experts, 11 speculative decoding, 14 shipping formats.
+08 distillation (student speed), 10 Mixture-of-Experts, 11 speculative decoding, 13 choosing a model,
+14 shipping formats.
 """
 from __future__ import annotations
 

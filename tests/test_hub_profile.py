@@ -57,7 +57,10 @@ papermill.execute_notebook(sys.argv[1], sys.argv[2], parameters={"PROFILE": "hub
 @pytest.mark.hub
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_in_hub_profile(name, standin_env, tmp_path):
-    env = dict(os.environ, **standin_env, SLM_QUICK="1", SLM_OUTPUT_DIR=str(tmp_path), PYTHONWARNINGS="ignore")
+    # one thread per notebook: the rehearsal checks that the hub code paths run, not their speed, and the other
+    # xdist worker shares the two cores (the hub profile otherwise takes every core: oversubscribed, twice as slow)
+    env = dict(os.environ, **standin_env, SLM_QUICK="1", SLM_OUTPUT_DIR=str(tmp_path), PYTHONWARNINGS="ignore",
+               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     out = tmp_path / f"{name}.ipynb"
     proc = subprocess.run([sys.executable, "-c", _RUN, str(REPO / "solutions" / f"{name}.ipynb"), str(out),
                            str(tmp_path), "600"], env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path)
