@@ -279,7 +279,8 @@ def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy
                            "source": "import time\ntime.sleep(60)"})
     slow.write_text(json.dumps(nb))
     argv = [sys.executable, "-m", "grading.batch", AID, str(tmp_path / "slow"), "--out", str(gradebook_copy)]
-    proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_sigint_as_in_a_terminal)
     kernels: list[int] = []
     deadline = time.monotonic() + 120
     while not kernels and time.monotonic() < deadline and proc.poll() is None:
@@ -299,6 +300,14 @@ def test_ctrl_c_stops_kills_kernels_and_keeps_outputs(term: dict, gradebook_copy
     assert len(lines) == 1 and "previous results" in lines[0]
     assert not [k for k in kernels if Path(f"/proc/{k}").exists() and _is_our_kernel(Path(f"/proc/{k}"))]
     assert _snapshot(gradebook_copy) == before
+
+
+def _sigint_as_in_a_terminal() -> None:
+    """In the child: SIGINT at its default and unblocked, as in a TA's terminal. A suite started in the background
+    by a non-interactive shell (`.ci/run &`, some CI runners) has SIGINT ignored, and a child inherits that: Python
+    then never raises KeyboardInterrupt and the run ignores the test's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _descends_from(pid: int, ancestor: int) -> bool:
