@@ -4,7 +4,7 @@ The answer tests start one kernel per notebook (a module-scoped fixture) and rec
 per notebook. If the group is split over the two workers, the notebook runs twice and both workers write the
 same file: pytest 9.2 with xdist 3.8 did exactly that (xdist renames grouped nodeids through ``_nodeid``, which
 9.2 no longer reads), and CI failed on a corrupted JSON file. This runs a small suite through
-``tests/conftest.py`` on two workers and checks where each test ran.
+``tests/conftest.py`` on two workers and checks that the grouped tests all ran on one worker.
 """
 from __future__ import annotations
 
@@ -54,5 +54,6 @@ def test_module_fixture_group_runs_on_one_worker(tmp_path: Path):
     assert len(rows) == 8
     assert len({worker for _, worker in rows}) == 1, f"the group was split over workers: {rows}"
     assert all(fixture == worker for fixture, worker in rows)
-    # the ungrouped tests are still spread over both workers (the round trips run side by side)
-    assert len(set(json.loads(line) for line in free.read_text().splitlines())) == 2
+    # the ungrouped tests ran too; which worker takes them is xdist's choice (on a busy machine one worker may take
+    # them all), so only their count is checked
+    assert len(free.read_text().splitlines()) == 8
