@@ -8,6 +8,10 @@ _CAL = """
                 with torch.no_grad(), Calibration():
                     for batch in calibration_batches:
                         model(input_ids=batch)"""
+_CAL_ALWAYS = """
+            with torch.no_grad(), Calibration():
+                for batch in calibration_batches:
+                    model(input_ids=batch)"""
 
 WRONG = {
     "q04_quanto_quantize": {
@@ -27,10 +31,7 @@ WRONG = {
             freeze(model)
             return model""",
         "always_w8a8": """
-            quantize(model, weights=weights, activations=qint8, exclude=["lm_head"])
-            with torch.no_grad(), Calibration():
-                for batch in calibration_batches:
-                    model(input_ids=batch)
+            quantize(model, weights=weights, activations=qint8, exclude=["lm_head"])""" + _CAL_ALWAYS + """
             freeze(model)
             return model""",
         "first_batch_only": """
@@ -54,10 +55,7 @@ WRONG = {
             freeze(model)
             return model""",
         "calibrates_weight_only_too": """
-            quantize(model, weights=weights, activations=activations, exclude=["lm_head"])
-            with torch.no_grad(), Calibration():
-                for batch in calibration_batches:
-                    model(input_ids=batch)
+            quantize(model, weights=weights, activations=activations, exclude=["lm_head"])""" + _CAL_ALWAYS + """
             freeze(model)
             return model""",
         "last_batch_twice": """
